@@ -1,0 +1,5 @@
+import type { Benchmark } from './benchmark.ts'
+import { mint } from './benchmarks/mint.ts'
+
+/** Every benchmark `pnpm bench <name>` knows, by name. */
+export const benchmarks: Record<string, Benchmark> = { mint }

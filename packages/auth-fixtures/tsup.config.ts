@@ -1,0 +1,12 @@
+import type { Options } from 'tsup'
+
+const config: Options = {
+  entry: ['src/index.ts'],
+  format: 'esm',
+  target: 'node22',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+}
+
+export default config

@@ -1,0 +1,1 @@
+export { workerDatabaseName } from './worker-database-name.js'

@@ -1,0 +1,2 @@
+export { createDatabase } from './database.js'
+export type { DatabaseResource } from './database.js'
