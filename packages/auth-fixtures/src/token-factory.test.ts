@@ -16,7 +16,12 @@ describe('createTokenFactory', () => {
       verifyOptions,
     )
     expect(protectedHeader.alg).toBe('HS256')
-    expect(payload).toMatchObject({ sub: 'user-1', role: 'admin', iss: 'insights', aud: 'insights-api' })
+    expect(payload).toMatchObject({
+      sub: 'user-1',
+      role: 'admin',
+      iss: 'insights',
+      aud: 'insights-api',
+    })
     expect(payload.exp! - payload.iat!).toBe(3600)
   })
 
@@ -29,7 +34,9 @@ describe('createTokenFactory', () => {
   it('mints tokens a verifier with another secret rejects', async () => {
     const tokens = createTokenFactory({ secret })
     const other = new TextEncoder().encode(`${secret}-but-another-one`)
-    await expect(jwtVerify(await tokens.sign({ id: 'u' }), other)).rejects.toThrow('signature verification failed')
+    await expect(jwtVerify(await tokens.sign({ id: 'u' }), other)).rejects.toThrow(
+      'signature verification failed',
+    )
   })
 
   it('rejects a secret shorter than 32 bytes', () => {
@@ -38,6 +45,8 @@ describe('createTokenFactory', () => {
 
   it('refuses to run when NODE_ENV=production', () => {
     vi.stubEnv('NODE_ENV', 'production')
-    expect(() => createTokenFactory({ secret })).toThrow('refuses to mint tokens when NODE_ENV=production')
+    expect(() => createTokenFactory({ secret })).toThrow(
+      'refuses to mint tokens when NODE_ENV=production',
+    )
   })
 })

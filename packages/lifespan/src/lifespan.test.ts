@@ -27,7 +27,14 @@ describe('createLifespan', () => {
     expect(lifespan.state).toBe('ready')
     await lifespan.stop()
     expect(lifespan.state).toBe('stopped')
-    expect(events).toEqual(['start db', 'start cache', 'start http', 'stop http', 'stop cache', 'stop db'])
+    expect(events).toEqual([
+      'start db',
+      'start cache',
+      'start http',
+      'stop http',
+      'stop cache',
+      'stop db',
+    ])
   })
 
   it('stops the resources already started when one fails to start', async () => {
@@ -40,7 +47,11 @@ describe('createLifespan', () => {
 
   it('stops every resource and reports each one that failed', async () => {
     const { events, resource } = recorder()
-    const lifespan = createLifespan([resource('db', 'stop'), resource('cache'), resource('http', 'stop')])
+    const lifespan = createLifespan([
+      resource('db', 'stop'),
+      resource('cache'),
+      resource('http', 'stop'),
+    ])
     await lifespan.start()
     const error: unknown = await lifespan.stop().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AggregateError)

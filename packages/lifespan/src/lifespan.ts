@@ -73,7 +73,10 @@ export function createLifespan(resources: readonly Resource[]): Lifespan {
       state = 'stopped'
       if (errors.length > 0) {
         const names = errors.map((e) => e.message).join('; ')
-        throw new AggregateError(errors, `lifespan stopped with ${errors.length} error(s): ${names}`)
+        throw new AggregateError(
+          errors,
+          `lifespan stopped with ${errors.length} error(s): ${names}`,
+        )
       }
     },
   }

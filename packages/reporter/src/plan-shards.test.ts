@@ -44,6 +44,8 @@ describe('planShards', () => {
 
   it('rejects negative durations and duplicate files', () => {
     expect(() => planShards(timings({ a: -1 }), 1)).toThrow("file 'a' has an invalid duration: -1")
-    expect(() => planShards([...timings({ a: 1 }), ...timings({ a: 2 })], 1)).toThrow("file 'a' is listed twice")
+    expect(() => planShards([...timings({ a: 1 }), ...timings({ a: 2 })], 1)).toThrow(
+      "file 'a' is listed twice",
+    )
   })
 })
