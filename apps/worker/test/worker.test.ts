@@ -26,11 +26,16 @@ describe('createWorker', () => {
 
   it('fails to start, naming the database, when its folder cannot be created', async () => {
     await writeFile(join(dir, 'not-a-folder'), '')
-    const worker = createWorker({ database: createDatabase(join(dir, 'not-a-folder', 'insights.sqlite')) })
+    const worker = createWorker({
+      database: createDatabase(join(dir, 'not-a-folder', 'insights.sqlite')),
+    })
     const error: unknown = await worker.lifespan.start().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AggregateError)
     expect((error as AggregateError).message).toContain("resource 'database' threw")
-    expect(((error as AggregateError).errors[0] as Error).cause).toMatchObject({ code: 'EEXIST', path: join(dir, 'not-a-folder') })
+    expect(((error as AggregateError).errors[0] as Error).cause).toMatchObject({
+      code: 'EEXIST',
+      path: join(dir, 'not-a-folder'),
+    })
     expect(worker.lifespan.state).toBe('stopped')
   })
 })
