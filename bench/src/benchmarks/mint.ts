@@ -10,10 +10,14 @@ export const mint: Benchmark = {
     const user = { id: 'user-1', role: 'admin' }
 
     progress('minting a fresh token per call')
-    const fresh = await measure('mint per test (jose SignJWT, HS256)', () => tokens.headersFor(user), {
-      iterations: 2000,
-      warmup: 200,
-    })
+    const fresh = await measure(
+      'mint per test (jose SignJWT, HS256)',
+      () => tokens.headersFor(user),
+      {
+        iterations: 2000,
+        warmup: 200,
+      },
+    )
 
     progress('reusing headers minted once')
     const cache = new Map<string, Promise<{ authorization: string }>>()

@@ -42,6 +42,8 @@ console.log(JSON.stringify({
 function usageSnippet(readme: string, name: string): string {
   const match = /^## Usage\n[\s\S]*?```ts\n([\s\S]*?)```/m.exec(readme)
   assert.ok(match, `${name}: README has no ts snippet under ## Usage`)
+  const lines = match[1]!.trimEnd().split('\n').length
+  assert.ok(lines <= 15, `${name}: the Usage snippet has ${lines} lines; keep it to 15`)
   return match[1]!
 }
 
@@ -63,9 +65,12 @@ describe('published packages, installed from their tarballs outside the workspac
       return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
     } catch (error) {
       const { stdout, stderr } = error as { stdout?: string; stderr?: string }
-      throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}${stderr ?? ''}`, {
-        cause: error,
-      })
+      throw new Error(
+        `${cmd} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}${stderr ?? ''}`,
+        {
+          cause: error,
+        },
+      )
     }
   }
 
@@ -76,7 +81,11 @@ describe('published packages, installed from their tarballs outside the workspac
       run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', name))
     }
     const files = readdirSync(tarballs).map((file) => join(tarballs, file))
-    assert.equal(files.length, published.length, `expected one tarball per package, got ${files.join(', ')}`)
+    assert.equal(
+      files.length,
+      published.length,
+      `expected one tarball per package, got ${files.join(', ')}`,
+    )
     writeFileSync(
       join(project, 'package.json'),
       JSON.stringify({ name: 'outside-project', private: true, type: 'module' }),
@@ -105,7 +114,9 @@ describe('published packages, installed from their tarballs outside the workspac
     it(`runs the Usage snippet of ${name}'s README as written`, () => {
       const expected = documentedOutput(readFileSync(join(project, `readme-${name}.ts`), 'utf8'))
       assert.ok(expected.length > 0, `${name}: the snippet documents no output to check`)
-      const printed = run(process.execPath, [`readme-${name}.ts`]).trimEnd().split('\n')
+      const printed = run(process.execPath, [`readme-${name}.ts`])
+        .trimEnd()
+        .split('\n')
       assert.deepEqual(printed, expected)
     })
   }
@@ -139,7 +150,11 @@ describe('published packages, installed from their tarballs outside the workspac
       const unexpected = files.filter((f) => f.startsWith('src') || f.includes('.test.'))
       assert.deepEqual(unexpected, [], `${name} ships files it should not`)
       const manifest = readFileSync(join(installed, name, 'package.json'), 'utf8')
-      assert.doesNotMatch(manifest, /"(catalog|workspace):/, `${name}: unresolved version specifier`)
+      assert.doesNotMatch(
+        manifest,
+        /"(catalog|workspace):/,
+        `${name}: unresolved version specifier`,
+      )
     }
   })
 })
