@@ -101,7 +101,7 @@ describe('published packages, installed from their tarballs outside the workspac
   after(() => rmSync(project, { recursive: true, force: true }))
 
   it('runs one real call of every package', () => {
-    const output = JSON.parse(run(process.execPath, ['usage.ts']))
+    const output: unknown = JSON.parse(run(process.execPath, ['usage.ts']))
     assert.deepEqual(output, {
       lifespan: ['start', 'stop'],
       database: 'app_test_w3',
