@@ -90,7 +90,8 @@ describe('published packages, installed from their tarballs outside the workspac
       join(project, 'package.json'),
       JSON.stringify({ name: 'outside-project', private: true, type: 'module' }),
     )
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files, 'jose'])
+    // what a backend project has anyway: jose for verifying, @types/node (MikroORM's types need it)
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files, 'jose', '@types/node@24'])
     writeFileSync(join(project, 'usage.ts'), usage)
     for (const name of published) {
       const readme = readFileSync(join(root, 'packages', name, 'README.md'), 'utf8')
@@ -131,7 +132,7 @@ describe('published packages, installed from their tarballs outside the workspac
           strict: true,
           noEmit: true,
           allowImportingTsExtensions: true,
-          types: [],
+          types: ['node'],
           skipLibCheck: false,
         },
         files: ['usage.ts', ...published.map((name) => `readme-${name}.ts`)],

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { MikroORM } from '@mikro-orm/core'
+import type { OrmConfig } from '../isolation-options.js'
+import { buildSchemaAndSeed } from './build-schema.js'
+import { withFileLock } from './file-lock.js'
+import type { ResolvedOptions } from './resolve-options.js'
+import { templateIdentity } from './schema-source.js'
+
+/** A built SQLite template: the serialized database image. */
+export interface SqliteTemplate {
+  hash: string
+  file: string
+  image: Buffer
+  built: boolean
+  buildMs: number
+}
+
+interface NativeSqlite {
+  serialize(): Buffer
+}
+
+/** Finds the template for the current schema version in the cache folder, or builds it there. */
+export async function sqliteTemplate(options: ResolvedOptions): Promise<SqliteTemplate> {
+  const probe = await MikroORM.init(memoryConfig(options.config))
+  try {
+    const { schema, hash } = await templateIdentity(probe, options)
+    const file = join(options.cacheDir, `sqlite-${hash.slice(0, 16)}.db`)
+    const reuse = async (): Promise<SqliteTemplate> => {
+      const now = new Date()
+      await utimes(file, now, now) // most recently used: the last one garbage collection deletes
+      return { hash, file, image: await readFile(file), built: false, buildMs: 0 }
+    }
+    if (existsSync(file)) return await reuse()
+    await mkdir(options.cacheDir, { recursive: true })
+    return await withFileLock(`${file}.lock`, async () => {
+      if (existsSync(file)) return reuse()
+      const started = performance.now()
+      await buildSchemaAndSeed(probe, schema, options)
+      const connection = probe.driver.getConnection() as unknown as {
+        getNativeClient(): Promise<NativeSqlite>
+      }
+      const native = await connection.getNativeClient()
+      const image = native.serialize()
+      // write then rename: a concurrent reader sees the whole file or none
+      const partial = `${file}.${process.pid}.partial`
+      await writeFile(partial, image)
+      await rename(partial, file)
+      const buildMs = performance.now() - started
+      options.log(`built the SQLite template ${file} (${schema}) in ${Math.round(buildMs)} ms`)
+      await collectGarbage(options, file)
+      return { hash, file, image, built: true, buildMs }
+    })
+  } finally {
+    await probe.close()
+  }
+}
+
+/** MikroORM options for a private in-memory database, loaded from `image` when given. */
+export function memoryConfig(config: OrmConfig, image?: Buffer): OrmConfig {
+  const { dbName: _dbName, clientUrl: _clientUrl, ...rest } = config
+  const driverOptions =
+    image === undefined
+      ? config.driverOptions
+      : { ...(config.driverOptions as object), dbName: image }
+  return { ...rest, dbName: ':memory:', driverOptions, allowGlobalContext: false }
+}
+
+/** Keeps the `keepTemplates` most recently used templates, deletes the rest. */
+async function collectGarbage(options: ResolvedOptions, current: string): Promise<void> {
+  const names = (await readdir(options.cacheDir)).filter((n) => /^sqlite-[0-9a-f]{16}\.db$/.test(n))
+  const files = await Promise.all(
+    names.map(async (name) => {
+      const file = join(options.cacheDir, name)
+      return { file, used: (await stat(file)).mtimeMs }
+    }),
+  )
+  files.sort((a, b) => b.used - a.used)
+  const keep = new Set([current, ...files.slice(0, options.keepTemplates).map((f) => f.file)])
+  for (const { file } of files) {
+    if (keep.has(file)) continue
+    await rm(file, { force: true })
+    options.log(`deleted the old SQLite template ${file}`)
+  }
+}

@@ -1,0 +1,39 @@
+import type { MikroORM, Options } from '@mikro-orm/core'
+import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql'
+
+/** MikroORM options as `MikroORM.init` takes them (what `defineConfig` returns). */
+export type OrmConfig = Partial<Options>
+
+/** An ORM on a SQL driver: `orm.em` is a `SqlEntityManager` (with `execute`, `getKysely`...). */
+export type SqlMikroORM = MikroORM<AbstractSqlDriver>
+
+/** The database engines db-isolation supports. */
+export type Engine = 'sqlite' | 'postgresql'
+
+/** How the suite's databases are built; shared by the template, the workers and the vitest fixtures. */
+export interface IsolationOptions {
+  /**
+   * The app's MikroORM options (entities, driver, naming...). A function gets the engine asked for
+   * by `SUITEKIT_TEST_DB` (`sqlite` by default, or `postgres`), so one suite can run on both.
+   * Connection settings (`dbName`, `clientUrl`) are replaced by the test databases'.
+   */
+  config: OrmConfig | ((engine: Engine) => OrmConfig)
+  /** Writes static rows (roles, plans...) once into the template. */
+  seed?: ((em: SqlEntityManager) => Promise<void> | void) | undefined
+  /** Bump when what `seed` writes changes. @default the source text of `seed` */
+  seedVersion?: string | number | undefined
+  /**
+   * Build the schema from the project's migrations or from entity metadata.
+   * @default 'migrations' when the config lists migrations (`migrations.migrationsList`, or a
+   * `migrations.path` folder with migration files), else 'entities'
+   */
+  schema?: 'migrations' | 'entities' | undefined
+  /** PostgreSQL server (maintenance database URL). @default the server global-setup started, else `TEST_DATABASE_URL` */
+  postgresUrl?: string | undefined
+  /** Where SQLite templates are kept between runs. @default `node_modules/.cache/suitekit-db-isolation` */
+  cacheDir?: string | undefined
+  /** Templates kept for other schema versions (switching branches); older ones are deleted. @default 3 */
+  keepTemplates?: number | undefined
+  /** Progress messages, e.g. `console.error`. @default none */
+  log?: ((message: string) => void) | undefined
+}

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { startPostgres } from './postgres-server.js'
+
+async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return (await client.query(sql)).rows as Record<string, unknown>[]
+  } finally {
+    await client.end()
+  }
+}
+
+describe('startPostgres', () => {
+  it('starts a throwaway cluster with durability off, and stop() removes it', async () => {
+    const server = await startPostgres({ url: '' })
+    expect(server.source).not.toBe('env')
+    const [settings] = await query(
+      server.url,
+      "select current_setting('fsync') as fsync, current_setting('data_directory') as data",
+    )
+    expect(settings).toMatchObject({ fsync: 'off' })
+    const dataDir = String(settings!.data)
+    expect(existsSync(dataDir)).toBe(true)
+    await server.stop()
+    expect(existsSync(join(dataDir, '..'))).toBe(false)
+    await expect(query(server.url, 'select 1')).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('uses TEST_DATABASE_URL (or the url option) without starting anything', async () => {
+    const server = await startPostgres({ url: 'postgres://someone@db.invalid:5432/x' })
+    expect(server).toMatchObject({ source: 'env', url: 'postgres://someone@db.invalid:5432/x' })
+    await server.stop()
+  })
+
+  it('explains what to do when the binaries cannot start a server', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'no-pg-bin-'))
+    try {
+      const error: unknown = await startPostgres({ url: '', binDir: empty }).catch(
+        (e: unknown) => e,
+      )
+      expect(error).toMatchObject({ code: 'ERR_POSTGRES_START' })
+      expect((error as Error).message).toContain(
+        `could not start a throwaway PostgreSQL from ${empty}`,
+      )
+      expect((error as Error).message).toContain('Set TEST_DATABASE_URL')
+    } finally {
+      await rm(empty, { recursive: true, force: true })
+    }
+  })
+
+  it('leaves no server and no data behind when its process is killed', async () => {
+    // the built package, in a child process that dies with SIGKILL once told to
+    const script = `
+      import { startPostgres } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}
+      const server = await startPostgres({ url: '' })
+      console.log(server.url)
+      process.stdin.once('data', () => process.kill(process.pid, 'SIGKILL'))
+    `
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    })
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    const url = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
+    )
+    expect(url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/)
+    const [{ data }] = (await query(url, "select current_setting('data_directory') as data")) as [
+      { data: string },
+    ]
+    child.stdin.write('die\n')
+    await exited
+
+    const state = () =>
+      query(url, 'select 1').then(
+        () => 'running',
+        () => (existsSync(join(data, '..')) ? 'stopped, folder left' : 'gone'),
+      )
+    await expect.poll(state, { timeout: 10_000, interval: 100 }).toBe('gone')
+  })
+})

