@@ -26,7 +26,7 @@ const FIX: Record<EscapeKind, string> = {
   'outside-transaction':
     "pass the test's `em` (or fork it without `keepTransactionContext: false`), or use `isolation: 'database'` for this test",
   'new-transaction':
-    "use the default propagation (NESTED) or REQUIRED instead of REQUIRES_NEW/NOT_SUPPORTED, or use `isolation: 'database'` for this test",
+    "pass the test's `em` (or fork it without `keepTransactionContext: false`), keep the default propagation instead of REQUIRES_NEW/NOT_SUPPORTED, or use `isolation: 'database'` for this test",
   'after-test':
     'await every query before the test ends (a timer, an un-awaited promise or a background task kept running)',
   'outside-test':
@@ -62,7 +62,7 @@ function describeEscape({ kind, statement, table, test, file }: EscapeDetails): 
     case 'outside-transaction':
       return `${what} ran outside the test transaction${where}; ${FIX[kind]}`
     case 'new-transaction':
-      return `a new top-level transaction was started inside the test transaction${where}, so its writes would commit; ${FIX[kind]}`
+      return `${what} ran in a new transaction that would commit${where}: a fork without the test's transaction, or REQUIRES_NEW/NOT_SUPPORTED, started it; ${FIX[kind]}`
     case 'after-test':
       return `${what} ran after its test had ended${where}; ${FIX[kind]}`
     case 'outside-test':

@@ -56,7 +56,9 @@ export interface DbTestContext {
 export function dbTest(options: DbTestOptions): TestAPI<DbTestContext> {
   return baseTest.extend<DbTestContext>({
     dbWorker: [
-      async (_context, use) => {
+      // vitest reads a fixture's dependencies from this pattern: it must be an object pattern
+      // eslint-disable-next-line no-empty-pattern
+      async ({}, use) => {
         const template = await createTemplate(options, inject('suitekit:postgres-url'))
         const database = await openWorkerDatabase(template)
         try {

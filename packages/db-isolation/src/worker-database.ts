@@ -1,4 +1,4 @@
-import { MikroORM } from '@mikro-orm/core'
+import { initOrm } from './internal/init-orm.js'
 import type { SqlMikroORM } from './isolation-options.js'
 import { cloneTemplate, databaseConfig, releaseDatabase } from './internal/postgres-engine.js'
 import { memoryConfig } from './internal/sqlite-engine.js'
@@ -59,9 +59,7 @@ async function openCopy(template: Template, id: string, keep: boolean): Promise<
   const started = performance.now()
   const { resolved } = template
   if (template.sqlite) {
-    const orm = (await MikroORM.init(
-      memoryConfig(resolved.config, template.sqlite.image),
-    )) as SqlMikroORM
+    const orm = await initOrm(memoryConfig(resolved.config, template.sqlite.image))
     await orm.connect()
     return {
       orm,
@@ -75,7 +73,7 @@ async function openCopy(template: Template, id: string, keep: boolean): Promise<
   const wanted =
     workerDatabaseName(postgres.family, id.replace(/_clone$/, '')) + (keep ? '' : '_clone')
   const { database, reused } = await cloneTemplate(resolved, postgres, wanted, keep)
-  const orm = (await MikroORM.init(databaseConfig(resolved, database))) as SqlMikroORM
+  const orm = await initOrm(databaseConfig(resolved, database))
   await orm.connect()
   return {
     orm,

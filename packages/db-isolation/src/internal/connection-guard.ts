@@ -26,6 +26,12 @@ interface GuardedConnection {
   transactional(cb: (trx: Trx) => Promise<unknown>, options?: { ctx?: Trx }): Promise<unknown>
 }
 
+/**
+ * Stand-ins returned instead of a second top-level transaction opened during a test: its first
+ * statement is then reported with its table, and nothing can hang (SQLite) or commit (PostgreSQL).
+ */
+const escapedTransactions = new WeakMap<object, TestState>()
+
 /** Savepoint -> the transaction it was made in, for every savepoint of a guarded test. */
 const parents = new WeakMap<object, Trx>()
 
@@ -104,6 +110,8 @@ export function installConnectionGuard(orm: MikroORM): ConnectionGuard {
   /** Checks a query's ctx; returns the error to throw, if any. */
   function check(sql: string | undefined, ctx: Trx | undefined): IsolationEscapeError | undefined {
     const table = sql ? tableOf(sql) : undefined
+    const escaped = ctx ? escapedTransactions.get(ctx) : undefined
+    if (escaped) return escape({ kind: 'new-transaction', statement: sql, table }, escaped)
     const owned = ctx ? owner.get(ctx) : undefined
     if (owned)
       return owned.active ? undefined : escape({ kind: 'after-test', statement: sql, table }, owned)
@@ -146,6 +154,12 @@ export function installConnectionGuard(orm: MikroORM): ConnectionGuard {
         return original.begin(options)
       }
       const parent = options.ctx
+      if (parent && escapedTransactions.has(parent)) {
+        // a savepoint inside an escaped transaction: stays escaped
+        const stand = {}
+        escapedTransactions.set(stand, escapedTransactions.get(parent)!)
+        return stand
+      }
       if (parent) {
         const state = owner.get(parent)
         if (!state) return original.begin(options)
@@ -155,12 +169,17 @@ export function installConnectionGuard(orm: MikroORM): ConnectionGuard {
       const test = current.getStore() ?? openTest()
       if (!test) return original.begin(options)
       if (!test.active) throw escape({ kind: 'after-test', statement: 'begin' }, test)
-      if (fromTransactional) throw escape({ kind: 'new-transaction' }, test)
+      if (fromTransactional) {
+        const stand = {}
+        escapedTransactions.set(stand, test)
+        return stand
+      }
       // em.begin() without a parent: join the test transaction as a savepoint
       return savepoint(original.begin, test, test.root, options)
     }
 
     connection.rollback = async function (ctx, ...rest) {
+      if (escapedTransactions.has(ctx)) return
       const state = owner.get(ctx)
       const point = state?.savepoints.get(ctx)
       if (state && point) {
@@ -175,6 +194,7 @@ export function installConnectionGuard(orm: MikroORM): ConnectionGuard {
     }
 
     connection.commit = async function (ctx, ...rest) {
+      if (escapedTransactions.has(ctx)) return
       const point = owner.get(ctx)?.savepoints.get(ctx)
       if (point) point.open = false
       return original.commit(ctx, ...rest)

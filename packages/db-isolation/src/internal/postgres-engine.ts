@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/core'
+import { initOrm } from './init-orm.js'
 import type { OrmConfig } from '../isolation-options.js'
 import { DbIsolationError } from '../errors.js'
 import { isAlive } from './process.js'
@@ -71,7 +72,7 @@ export function databaseConfig(options: ResolvedOptions, name: string): OrmConfi
 /** Finds or builds the template database of the current schema version (race-free across processes). */
 export async function postgresTemplate(options: ResolvedOptions): Promise<PostgresTemplate> {
   const prefix = databasePrefix(options.config)
-  const probe = await MikroORM.init(databaseConfig(options, `${prefix}_probe`))
+  const probe = await initOrm(databaseConfig(options, `${prefix}_probe`))
   let identity: { schema: 'migrations' | 'entities'; hash: string }
   try {
     identity = await templateIdentity(probe, options)
@@ -96,7 +97,7 @@ export async function postgresTemplate(options: ResolvedOptions): Promise<Postgr
       if (existing) await admin.query(`drop database ${quote(name)} with (force)`)
       const started = performance.now()
       await admin.query(`create database ${quote(name)}`)
-      const builder = await MikroORM.init(databaseConfig(options, name))
+      const builder = await initOrm(databaseConfig(options, name))
       try {
         await buildSchemaAndSeed(builder, schema, options)
       } catch (error) {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { MikroORM } from '@mikro-orm/core'
+import { initOrm } from './init-orm.js'
 import type { OrmConfig } from '../isolation-options.js'
 import { buildSchemaAndSeed } from './build-schema.js'
 import { withFileLock } from './file-lock.js'
@@ -23,7 +23,7 @@ interface NativeSqlite {
 
 /** Finds the template for the current schema version in the cache folder, or builds it there. */
 export async function sqliteTemplate(options: ResolvedOptions): Promise<SqliteTemplate> {
-  const probe = await MikroORM.init(memoryConfig(options.config))
+  const probe = await initOrm(memoryConfig(options.config))
   try {
     const { schema, hash } = await templateIdentity(probe, options)
     const file = join(options.cacheDir, `sqlite-${hash.slice(0, 16)}.db`)

@@ -1,0 +1,68 @@
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { startVitest } from 'vitest/node'
+import type { Engine } from '../src/isolation-options.js'
+
+const root = fileURLToPath(new URL('./fixtures/vitest-project', import.meta.url))
+
+interface Outcome {
+  name: string
+  file: string
+  state: string | undefined
+  errors: string[]
+}
+
+/** Runs the fixture project (a user's suite) with vitest and returns each test's outcome. */
+async function runFixtureProject(engine: Engine): Promise<Outcome[]> {
+  process.env.SUITEKIT_TEST_DB = engine === 'sqlite' ? 'sqlite' : 'postgres'
+  // the global setup uses this server instead of starting another one
+  process.env.TEST_DATABASE_URL = inject('suitekit:postgres-url')
+  const vitest = await startVitest('test', [], { root, watch: false, reporters: [] })
+  try {
+    return vitest.state.getFiles().flatMap((file) =>
+      file.tasks.map((task) => ({
+        name: task.name,
+        file: file.name,
+        state: task.result?.state,
+        errors: (task.result?.errors ?? []).map((e) => String(e.message)),
+      })),
+    )
+  } finally {
+    await vitest.close()
+  }
+}
+
+describe.each<Engine>(['sqlite', 'postgresql'])('dbTest in a vitest project on %s', (engine) => {
+  const saved = { db: process.env.SUITEKIT_TEST_DB, url: process.env.TEST_DATABASE_URL }
+  afterEach(() => {
+    for (const [key, value] of [
+      ['SUITEKIT_TEST_DB', saved.db],
+      ['TEST_DATABASE_URL', saved.url],
+    ] as const) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+  })
+
+  it('isolates every test, catches the escape and gives database tests their own copy', async () => {
+    const outcomes = await runFixtureProject(engine)
+    const byName = Object.fromEntries(outcomes.map((o) => [o.name, o]))
+    for (const file of ['a', 'b']) {
+      for (const n of [1, 2, 3])
+        expect(byName[`file ${file}, test ${n} starts from the template only`]?.state).toBe('pass')
+    }
+    expect(byName['commits for real in its own copy of the template']?.state).toBe('pass')
+    expect(byName['delivers LISTEN/NOTIFY between two connections']?.state).toBe(
+      engine === 'postgresql' ? 'pass' : 'skip',
+    )
+    const escape = byName['writes outside the transaction']
+    expect(escape?.state).toBe('fail')
+    expect(escape?.errors).toEqual([
+      "insert into `project` ran in a new transaction that would commit (test 'writes outside the transaction', escape.test.ts): " +
+        "a fork without the test's transaction, or REQUIRES_NEW/NOT_SUPPORTED, started it; pass the test's `em` " +
+        '(or fork it without `keepTransactionContext: false`), keep the default propagation instead of REQUIRES_NEW/NOT_SUPPORTED, ' +
+        "or use `isolation: 'database'` for this test",
+    ])
+    expect(outcomes).toHaveLength(9)
+  })
+})
