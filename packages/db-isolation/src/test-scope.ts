@@ -1,6 +1,8 @@
 import { TransactionContext, type MikroORM } from '@mikro-orm/core'
 import type { AbstractSqlConnection, SqlEntityManager } from '@mikro-orm/sql'
 import { DbIsolationError } from './errors.js'
+import { IsolationEscapeError } from './isolation-escape-error.js'
+import type { CommittedWrite } from './internal/write-backstop.js'
 import {
   installConnectionGuard,
   type ConnectionGuard,
@@ -38,6 +40,21 @@ interface Prepared {
   guard: ConnectionGuard
   deferredCheck: string | null | undefined
   open: TestScope | undefined
+  backstop: Backstop | undefined
+}
+
+/** Database-side detection of writes committed outside the ORM (PostgreSQL triggers). */
+export interface Backstop {
+  /** Writes committed since the last call. */
+  drain(): Promise<CommittedWrite[]>
+  /** Restores a clean worker database after such a write. */
+  repair(): Promise<void>
+}
+
+/** @internal lets openWorkerDatabase plug in the PostgreSQL write triggers' listener */
+export function attachBackstop(orm: MikroORM, backstop: Backstop): void {
+  prepareForIsolation(orm)
+  prepared.get(orm)!.backstop = backstop
 }
 
 const prepared = new WeakMap<MikroORM, Prepared>()
@@ -54,6 +71,7 @@ export function prepareForIsolation(orm: MikroORM): void {
     guard: installConnectionGuard(orm),
     deferredCheck: undefined,
     open: undefined,
+    backstop: undefined,
   })
 }
 
@@ -107,7 +125,23 @@ export async function beginTestScope(
         em.clear()
         orm.em.resetTransactionContext()
         state.open = undefined
-        await state.guard.endTest(test)
+        const [, committed] = await Promise.all([
+          state.guard.endTest(test),
+          state.backstop?.drain(),
+        ])
+        if (committed && committed.length > 0) {
+          const [write] = committed
+          test.escapes.unshift(
+            new IsolationEscapeError({
+              kind: 'committed-elsewhere',
+              table: write!.table,
+              statement: write!.statement || write!.operation,
+              test: name,
+              file: options.file,
+            }),
+          )
+          await state.backstop!.repair()
+        }
       }
       const [escape] = test.escapes
       if (escape) throw escape

@@ -2,7 +2,8 @@ import { initOrm } from './internal/init-orm.js'
 import type { SqlMikroORM } from './isolation-options.js'
 import { cloneTemplate, databaseConfig, releaseDatabase } from './internal/postgres-engine.js'
 import { memoryConfig } from './internal/sqlite-engine.js'
-import { prepareForIsolation } from './test-scope.js'
+import { attachBackstop, prepareForIsolation } from './test-scope.js'
+import { listenForCommittedWrites } from './internal/write-backstop.js'
 import type { Template } from './template.js'
 import { workerDatabaseName } from './worker-database-name.js'
 
@@ -75,12 +76,31 @@ async function openCopy(template: Template, id: string, keep: boolean): Promise<
   const { database, reused } = await cloneTemplate(resolved, postgres, wanted, keep)
   const orm = await initOrm(databaseConfig(resolved, database))
   await orm.connect()
+  // a clone for one test commits for real: nothing to watch there
+  let backstop = keep ? await listenForCommittedWrites(orm) : undefined
+  if (backstop) {
+    attachBackstop(orm, {
+      drain: () => backstop!.drain(),
+      async repair() {
+        // the worker database holds committed rows now: replace it with a fresh clone, same name
+        await backstop!.close()
+        await orm.close()
+        await cloneTemplate(resolved, postgres, database, false)
+        await orm.connect()
+        backstop = await listenForCommittedWrites(orm)
+        resolved.log(
+          `replaced worker database ${database} after a write committed outside the test transaction`,
+        )
+      },
+    })
+  }
   return {
     orm,
     name: database,
     reused,
     readyMs: performance.now() - started,
     async close() {
+      await backstop?.close()
       await orm.close()
       await releaseDatabase(resolved, database, keep && database === wanted)
     },

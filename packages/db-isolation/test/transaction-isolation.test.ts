@@ -1,4 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import pg from 'pg'
 import { RequestContext, TransactionPropagation, type EntityName } from '@mikro-orm/core'
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -10,6 +14,7 @@ import { openWorkerDatabase, type WorkerDatabase } from '../src/worker-database.
 import { Author, Book, Review, Role, ormConfig, seedRoles } from './schema.js'
 
 const engines: Engine[] = ['sqlite', 'postgresql']
+const runProcess = promisify(execFile)
 
 describe.each(engines)('per-test transactions on %s', (engine) => {
   let worker: WorkerDatabase
@@ -279,6 +284,41 @@ describe.each(engines)('per-test transactions on %s', (engine) => {
             : ['new-transaction', 'outside-transaction']
         expect(kinds).toContain((error as IsolationEscapeError).details.kind)
         expect(await committed(Author)).toBe(0)
+      },
+    )
+
+    const insertOther = "insert into author (name, email) values ('Other', 'other@example.com')"
+    const writers = {
+      'second connection': async (url: string) => {
+        const other = new pg.Client({ connectionString: url })
+        await other.connect()
+        await other.query(insertOther)
+        await other.end()
+      },
+      'child process': async (url: string) => {
+        const script = `const { Client } = require('pg'); const c = new Client({ connectionString: process.argv[1] });
+          c.connect().then(() => c.query(${JSON.stringify(insertOther)})).then(() => c.end())`
+        await runProcess(process.execPath, ['-e', script, url], {
+          cwd: fileURLToPath(new URL('..', import.meta.url)),
+        })
+      },
+    }
+    it.runIf(engine === 'postgresql').each(Object.keys(writers) as (keyof typeof writers)[])(
+      'fails a write that a %s commits, and repairs the worker database',
+      async (writer) => {
+        const error = await run(
+          () => writers[writer](worker.orm.config.get('clientUrl') ?? ''),
+          writer,
+        ).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(IsolationEscapeError)
+        expect((error as Error).message).toBe(
+          `insert into \`author\` was committed outside the test transaction (test '${writer}'); ` +
+            "another connection or process committed it; point it at the test's `em`, or use `isolation: 'database'` for this test",
+        )
+        // the worker database was replaced by a fresh copy of the template
+        expect(await committed(Author)).toBe(0)
+        expect(await committed(Role)).toBe(3)
+        await run(async (em) => expect(await em.count(Author)).toBe(0))
       },
     )
 

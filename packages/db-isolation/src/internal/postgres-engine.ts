@@ -6,6 +6,7 @@ import { isAlive } from './process.js'
 import { buildSchemaAndSeed } from './build-schema.js'
 import type { ResolvedOptions } from './resolve-options.js'
 import { templateIdentity } from './schema-source.js'
+import { INSTALL_WRITE_TRIGGERS } from './write-backstop.js'
 
 /** A PostgreSQL template database for the current schema version. */
 export interface PostgresTemplate {
@@ -100,6 +101,8 @@ export async function postgresTemplate(options: ResolvedOptions): Promise<Postgr
       const builder = await initOrm(databaseConfig(options, name))
       try {
         await buildSchemaAndSeed(builder, schema, options)
+        const connection = builder.driver.getConnection()
+        for (const sql of INSTALL_WRITE_TRIGGERS) await connection.execute(sql)
       } catch (error) {
         await builder.close()
         await admin.query(`drop database ${quote(name)} with (force)`)

@@ -6,7 +6,7 @@ import { Utils, type MikroORM } from '@mikro-orm/core'
 import type { ResolvedOptions } from './resolve-options.js'
 
 /** Bump when the way templates are built changes, so old ones are rebuilt. */
-const TEMPLATE_FORMAT = 'suitekit-db-isolation-template-1'
+const TEMPLATE_FORMAT = 'suitekit-db-isolation-template-2'
 
 interface MigrationsConfig {
   path?: string
