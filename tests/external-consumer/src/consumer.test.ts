@@ -90,8 +90,17 @@ describe('published packages, installed from their tarballs outside the workspac
       join(project, 'package.json'),
       JSON.stringify({ name: 'outside-project', private: true, type: 'module' }),
     )
-    // what a backend project has anyway: jose for verifying, @types/node (MikroORM's types need it)
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files, 'jose', '@types/node@24'])
+    // what a backend project has anyway (@types/node and, with skipLibCheck off, @types/better-sqlite3:
+    // MikroORM's own declarations need them) and what the README snippets use (jose, @mikro-orm/sqlite)
+    const peers = [
+      'jose',
+      '@types/node@24',
+      '@types/better-sqlite3',
+      '@mikro-orm/sqlite@7.2.1',
+      '@mikro-orm/core@7.2.1',
+      '@mikro-orm/sql@7.2.1',
+    ]
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files, ...peers])
     writeFileSync(join(project, 'usage.ts'), usage)
     for (const name of published) {
       const readme = readFileSync(join(root, 'packages', name, 'README.md'), 'utf8')
