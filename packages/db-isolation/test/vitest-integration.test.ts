@@ -44,7 +44,7 @@ describe.each<Engine>(['sqlite', 'postgresql'])('dbTest in a vitest project on %
     }
   })
 
-  it('isolates every test, catches the escape and gives database tests their own copy', async () => {
+  it('isolates every test in shuffled order, catches the escape, survives a timeout, gives database tests their own copy', async () => {
     const outcomes = await runFixtureProject(engine)
     const byName = Object.fromEntries(outcomes.map((o) => [o.name, o]))
     for (const file of ['a', 'b']) {
@@ -63,6 +63,10 @@ describe.each<Engine>(['sqlite', 'postgresql'])('dbTest in a vitest project on %
         '(or fork it without `keepTransactionContext: false`), keep the default propagation instead of REQUIRES_NEW/NOT_SUPPORTED, ' +
         "or use `isolation: 'database'` for this test",
     ])
-    expect(outcomes).toHaveLength(9)
-  })
+    expect(byName['times out in the middle of its transaction']?.errors).toEqual([
+      expect.stringMatching(/^Test timed out in 300ms\./),
+    ])
+    expect(byName['runs after the timed-out test, on a clean worker']?.state).toBe('pass')
+    expect(outcomes).toHaveLength(11)
+  }, 60_000) // a whole nested vitest run, with a test that times out on purpose
 })
