@@ -38,7 +38,8 @@ export interface TestScope {
 
 interface Prepared {
   guard: ConnectionGuard
-  deferredCheck: string | null | undefined
+  /** SQL checking deferred constraints; false when the schema has none; undefined until looked up. */
+  deferredCheck: string | false | undefined
   open: TestScope | undefined
   backstop: Backstop | undefined
 }
@@ -94,7 +95,7 @@ export async function beginTestScope(
         "run the tests of a file one after the other (no test.concurrent), or use `isolation: 'database'`",
     )
   }
-  state.deferredCheck ??= await findDeferredCheck(orm)
+  if (state.deferredCheck === undefined) state.deferredCheck = await findDeferredCheck(orm)
   const test = await state.guard.beginTest(name, options.file)
   // the global EntityManager carries the transaction too, so that every fork of it joins
   orm.em.setTransactionContext(test.root)
@@ -193,8 +194,8 @@ export async function withTestTransaction<T>(
   return result
 }
 
-/** SQL that reports deferred constraint violations, or null when the schema has none to defer. */
-async function findDeferredCheck(orm: MikroORM): Promise<string | null> {
+/** SQL that reports deferred constraint violations, or false when the schema has none to defer. */
+async function findDeferredCheck(orm: MikroORM): Promise<string | false> {
   const connection = sqlConnection(orm)
   const platform = orm.driver.getPlatform().constructor.name
   if (/postgre/i.test(platform)) {
@@ -202,15 +203,15 @@ async function findDeferredCheck(orm: MikroORM): Promise<string | null> {
       "select 1 from pg_constraint c join pg_namespace n on n.oid = c.connamespace where c.condeferrable and n.nspname not in ('pg_catalog', 'information_schema') limit 1",
     )
     // raises the violation, if any, at this statement instead of at a COMMIT that never comes
-    return rows.length > 0 ? 'set constraints all immediate' : null
+    return rows.length > 0 ? 'set constraints all immediate' : false
   }
   if (/sqlite/i.test(platform)) {
     const rows = await connection.execute<unknown[]>(
       "select 1 from sqlite_master where sql like '%deferrable%initially deferred%' limit 1",
     )
-    return rows.length > 0 ? 'pragma foreign_key_check' : null
+    return rows.length > 0 ? 'pragma foreign_key_check' : false
   }
-  return null
+  return false
 }
 
 function sqlConnection(orm: MikroORM): AbstractSqlConnection {

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import type { Engine } from '../src/isolation-options.js'
 import { createTemplate } from '../src/template.js'
 import { openWorkerDatabase } from '../src/worker-database.js'
+import { withEnv } from './env.js'
 import { Role, entities, ormConfig, seedRoles } from './schema.js'
 
 const run = promisify(execFile)
@@ -225,28 +226,24 @@ describe('createTemplate errors', () => {
     )
   })
 
-  it('explains a PostgreSQL config with no server', async () => {
-    const saved = process.env.TEST_DATABASE_URL
-    delete process.env.TEST_DATABASE_URL
-    try {
+  it('explains a PostgreSQL config with no server', () =>
+    withEnv({ TEST_DATABASE_URL: undefined }, async () => {
       await expect(createTemplate({ config: ormConfig('postgresql') })).rejects.toThrow(
         'the config uses PostgreSQL but no server was given',
       )
-    } finally {
-      if (saved !== undefined) process.env.TEST_DATABASE_URL = saved
-    }
-  })
+    }))
 
-  it('rejects an unknown engine in SUITEKIT_TEST_DB', async () => {
-    const saved = process.env.SUITEKIT_TEST_DB
-    process.env.SUITEKIT_TEST_DB = 'mysql'
-    try {
+  it('refuses to run on SQLite when SUITEKIT_TEST_DB asks for PostgreSQL', () =>
+    withEnv({ SUITEKIT_TEST_DB: 'postgres' }, async () => {
+      await expect(createTemplate({ config: ormConfig('sqlite') })).rejects.toThrow(
+        "SUITEKIT_TEST_DB asks for postgresql but the config's driver is SqliteDriver: pass `config` as a function of the engine",
+      )
+    }))
+
+  it('rejects an unknown engine in SUITEKIT_TEST_DB', () =>
+    withEnv({ SUITEKIT_TEST_DB: 'mysql' }, async () => {
       await expect(createTemplate({ config: ormConfig })).rejects.toThrow(
         "SUITEKIT_TEST_DB='mysql' is not an engine: use 'sqlite' or 'postgres'",
       )
-    } finally {
-      if (saved === undefined) delete process.env.SUITEKIT_TEST_DB
-      else process.env.SUITEKIT_TEST_DB = saved
-    }
-  })
+    }))
 })

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it, type RunnerTestFile } from 'vitest'
 import { startVitest } from 'vitest/node'
 import type { Engine } from '../src/isolation-options.js'
+import { withEnv } from './env.js'
 
 const root = fileURLToPath(new URL('./fixtures/vitest-project', import.meta.url))
 
@@ -14,36 +15,33 @@ interface Outcome {
 
 /** Runs the fixture project (a user's suite) with vitest and returns each test's outcome. */
 async function runFixtureProject(engine: Engine): Promise<Outcome[]> {
-  process.env.SUITEKIT_TEST_DB = engine === 'sqlite' ? 'sqlite' : 'postgres'
-  // the global setup uses this server instead of starting another one
-  process.env.TEST_DATABASE_URL = inject('suitekit:postgres-url')
-  const vitest = await startVitest('test', [], { root, watch: false, reporters: [] })
-  try {
-    return vitest.state.getFiles().flatMap((file) =>
-      file.tasks.map((task) => ({
-        name: task.name,
-        file: file.name,
-        state: task.result?.state,
-        errors: (task.result?.errors ?? []).map((e) => String(e.message)),
-      })),
-    )
-  } finally {
-    await vitest.close()
+  const env = {
+    SUITEKIT_TEST_DB: engine === 'sqlite' ? 'sqlite' : 'postgres',
+    // the global setup uses this server instead of starting another one
+    TEST_DATABASE_URL: inject('suitekit:postgres-url'),
   }
+  return withEnv(env, async () => {
+    const vitest = await startVitest('test', [], { root, watch: false, reporters: [] })
+    try {
+      return collectOutcomes(vitest.state.getFiles())
+    } finally {
+      await vitest.close()
+    }
+  })
+}
+
+function collectOutcomes(files: RunnerTestFile[]): Outcome[] {
+  return files.flatMap((file) =>
+    file.tasks.map((task) => ({
+      name: task.name,
+      file: file.name,
+      state: task.result?.state,
+      errors: (task.result?.errors ?? []).map((e) => String(e.message)),
+    })),
+  )
 }
 
 describe.each<Engine>(['sqlite', 'postgresql'])('dbTest in a vitest project on %s', (engine) => {
-  const saved = { db: process.env.SUITEKIT_TEST_DB, url: process.env.TEST_DATABASE_URL }
-  afterEach(() => {
-    for (const [key, value] of [
-      ['SUITEKIT_TEST_DB', saved.db],
-      ['TEST_DATABASE_URL', saved.url],
-    ] as const) {
-      if (value === undefined) delete process.env[key]
-      else process.env[key] = value
-    }
-  })
-
   it('isolates every test in shuffled order, catches the escape, survives a timeout, gives database tests their own copy', async () => {
     const outcomes = await runFixtureProject(engine)
     const byName = Object.fromEntries(outcomes.map((o) => [o.name, o]))

@@ -56,6 +56,13 @@ export function resolveOptions(options: IsolationOptions, postgresUrl?: string):
       `driver ${driverName} is not supported: db-isolation supports SqliteDriver (@mikro-orm/sqlite) and PostgreSqlDriver (@mikro-orm/postgresql)`,
     )
   }
+  if (process.env.SUITEKIT_TEST_DB && engine !== asked) {
+    throw new DbIsolationError(
+      'ERR_CONFIG',
+      `SUITEKIT_TEST_DB asks for ${asked} but the config's driver is ${driverName}: ` +
+        'pass `config` as a function of the engine, `(engine) => ...`, to run the suite on both',
+    )
+  }
   if (config.allowGlobalContext) {
     throw new DbIsolationError(
       'ERR_CONFIG',
