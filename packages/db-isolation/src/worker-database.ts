@@ -1,7 +1,7 @@
 import { initOrm } from './internal/init-orm.js'
 import type { SqlMikroORM } from './isolation-options.js'
 import { cloneTemplate, databaseConfig, releaseDatabase } from './internal/postgres-engine.js'
-import { memoryConfig } from './internal/sqlite-engine.js'
+import { openSqliteCopy } from './internal/sqlite-engine.js'
 import { attachBackstop, prepareForIsolation } from './test-scope.js'
 import { listenForCommittedWrites } from './internal/write-backstop.js'
 import type { Template } from './template.js'
@@ -60,7 +60,7 @@ async function openCopy(template: Template, id: string, keep: boolean): Promise<
   const started = performance.now()
   const { resolved } = template
   if (template.sqlite) {
-    const orm = await initOrm(memoryConfig(resolved.config, template.sqlite.image))
+    const orm = await openSqliteCopy(template.sqlite, resolved.config)
     await orm.connect()
     return {
       orm,

@@ -12,7 +12,9 @@ const PlainSchema = defineEntity({
 
 describe('the per-test work', () => {
   it('sends no query besides BEGIN and ROLLBACK once the worker knows its schema', async () => {
-    const template = await createTemplate({ config: { driver: SqliteDriver, entities: [PlainSchema] } })
+    const template = await createTemplate({
+      config: { driver: SqliteDriver, entities: [PlainSchema] },
+    })
     const worker = await openWorkerDatabase(template, { workerId: '1' })
     try {
       await (await beginTestScope(worker.orm)).end() // the first test looks the schema up once

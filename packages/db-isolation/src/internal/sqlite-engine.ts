@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { initOrm } from './init-orm.js'
-import type { OrmConfig } from '../isolation-options.js'
+import type { OrmConfig, SqlMikroORM } from '../isolation-options.js'
 import { buildSchemaAndSeed } from './build-schema.js'
 import { withFileLock } from './file-lock.js'
 import type { ResolvedOptions } from './resolve-options.js'
@@ -15,6 +15,11 @@ export interface SqliteTemplate {
   image: Buffer
   built: boolean
   buildMs: number
+  /**
+   * The ORM that computed the hash, never connected: the first worker database takes it instead of
+   * paying for a second metadata discovery (most of a warm worker's start-up).
+   */
+  spare: { orm: SqlMikroORM; source: ImageSource } | undefined
 }
 
 interface NativeSqlite {
@@ -23,14 +28,18 @@ interface NativeSqlite {
 
 /** Finds the template for the current schema version in the cache folder, or builds it there. */
 export async function sqliteTemplate(options: ResolvedOptions): Promise<SqliteTemplate> {
-  const probe = await initOrm(memoryConfig(options.config))
+  const source: ImageSource = {}
+  const probe = await initOrm(memoryConfig(options.config, source))
+  let handedOver = false
   try {
     const { schema, hash } = await templateIdentity(probe, options)
     const file = join(options.cacheDir, `sqlite-${hash.slice(0, 16)}.db`)
     const reuse = async (): Promise<SqliteTemplate> => {
       const now = new Date()
       await utimes(file, now, now) // most recently used: the last one garbage collection deletes
-      return { hash, file, image: await readFile(file), built: false, buildMs: 0 }
+      handedOver = true
+      const image = await readFile(file)
+      return { hash, file, image, built: false, buildMs: 0, spare: { orm: probe, source } }
     }
     if (existsSync(file)) return await reuse()
     await mkdir(options.cacheDir, { recursive: true })
@@ -50,21 +59,44 @@ export async function sqliteTemplate(options: ResolvedOptions): Promise<SqliteTe
       const buildMs = performance.now() - started
       options.log(`built the SQLite template ${file} (${schema}) in ${Math.round(buildMs)} ms`)
       await collectGarbage(options, file)
-      return { hash, file, image, built: true, buildMs }
+      // this ORM is connected to the database it built: workers start from the image instead
+      return { hash, file, image, built: true, buildMs, spare: undefined }
     })
   } finally {
-    await probe.close()
+    if (!handedOver) await probe.close()
   }
 }
 
-/** MikroORM options for a private in-memory database, loaded from `image` when given. */
-export function memoryConfig(config: OrmConfig, image?: Buffer): OrmConfig {
+/** Where an in-memory database's starting image comes from, read when the ORM connects. */
+export interface ImageSource {
+  image?: Buffer
+}
+
+/**
+ * MikroORM options for a private in-memory database, loaded from `source.image` if it is set when
+ * the ORM connects (MikroORM calls a `driverOptions` function at connect time, not at init).
+ */
+export function memoryConfig(config: OrmConfig, source: ImageSource = {}): OrmConfig {
   const { dbName: _dbName, clientUrl: _clientUrl, ...rest } = config
-  const driverOptions =
-    image === undefined
-      ? config.driverOptions
-      : { ...(config.driverOptions as object), dbName: image }
-  return { ...rest, dbName: ':memory:', driverOptions, allowGlobalContext: false }
+  const base = config.driverOptions as object | undefined
+  return {
+    ...rest,
+    dbName: ':memory:',
+    driverOptions: () => (source.image ? { ...base, dbName: source.image } : { ...base }),
+    allowGlobalContext: false,
+  }
+}
+
+/** An ORM on a private in-memory copy of the template: the spare one when there is one. */
+export async function openSqliteCopy(
+  template: SqliteTemplate,
+  config: OrmConfig,
+): Promise<SqlMikroORM> {
+  const spare = template.spare
+  template.spare = undefined
+  if (!spare) return initOrm(memoryConfig(config, { image: template.image }))
+  spare.source.image = template.image
+  return spare.orm
 }
 
 /** Keeps the `keepTemplates` most recently used templates, deletes the rest. */
