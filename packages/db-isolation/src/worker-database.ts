@@ -35,13 +35,21 @@ export async function openWorkerDatabase(
   template: Template,
   options: WorkerDatabaseOptions = {},
 ): Promise<WorkerDatabase> {
-  const database = await openCopy(
-    template,
-    options.workerId ?? process.env.VITEST_POOL_ID ?? '1',
-    true,
-  )
+  const started = performance.now()
+  const id = options.workerId ?? process.env.VITEST_POOL_ID ?? '1'
+  let name: string | undefined
+  let keep = true
+  if (template.postgres) {
+    name = workerDatabaseName(template.postgres.family, id)
+    // this process has that one open already (a second ORM for the same worker): a private copy
+    if (openHere.has(name)) {
+      name = `${name}_p${process.pid}_${++copies}`
+      keep = false
+    }
+  }
+  const database = await openCopy(template, name, { watch: true, keep })
   prepareForIsolation(database.orm)
-  return database
+  return { ...database, readyMs: performance.now() - started }
 }
 
 /**
@@ -53,15 +61,32 @@ export async function openDatabaseClone(
   template: Template,
   options: WorkerDatabaseOptions = {},
 ): Promise<WorkerDatabase> {
-  return openCopy(template, `${options.workerId ?? process.env.VITEST_POOL_ID ?? '1'}_clone`, false)
+  const id = options.workerId ?? process.env.VITEST_POOL_ID ?? '1'
+  // unique per call: clones are never shared, not even by two open at once in one process
+  const name = template.postgres
+    ? `${workerDatabaseName(template.postgres.family, id)}_c${process.pid}_${++copies}`
+    : undefined
+  return openCopy(template, name, { watch: false, keep: false })
 }
 
-async function openCopy(template: Template, id: string, keep: boolean): Promise<WorkerDatabase> {
+/** PostgreSQL databases this process has open, so that it never drops one of its own. */
+const openHere = new Set<string>()
+let copies = 0
+
+/**
+ * `name`: the PostgreSQL database to use (absent for SQLite). `watch`: catch writes committed by
+ * other connections (transaction-isolated databases). `keep`: leave it for the next run to reuse.
+ */
+async function openCopy(
+  template: Template,
+  name: string | undefined,
+  { watch, keep }: { watch: boolean; keep: boolean },
+): Promise<WorkerDatabase> {
   const started = performance.now()
   const { resolved } = template
-  if (template.sqlite) {
-    const orm = await openSqliteCopy(template.sqlite, resolved.config)
-    await orm.connect()
+  if (template.sqlite || name === undefined) {
+    const orm = await openSqliteCopy(template.sqlite!, resolved.config)
+    if (!(await orm.isConnected())) await orm.connect()
     return {
       orm,
       name: ':memory:',
@@ -71,13 +96,12 @@ async function openCopy(template: Template, id: string, keep: boolean): Promise<
     }
   }
   const postgres = template.postgres!
-  const wanted =
-    workerDatabaseName(postgres.family, id.replace(/_clone$/, '')) + (keep ? '' : '_clone')
-  const { database, reused } = await cloneTemplate(resolved, postgres, wanted, keep)
+  const { database, reused } = await cloneTemplate(resolved, postgres, name, keep)
+  openHere.add(database)
   const orm = await initOrm(databaseConfig(resolved, database))
   await orm.connect()
   // a clone for one test commits for real: nothing to watch there
-  let backstop = keep ? await listenForCommittedWrites(orm) : undefined
+  let backstop = watch ? await listenForCommittedWrites(orm) : undefined
   if (backstop) {
     attachBackstop(orm, {
       drain: () => backstop!.drain(),
@@ -102,7 +126,9 @@ async function openCopy(template: Template, id: string, keep: boolean): Promise<
     async close() {
       await backstop?.close()
       await orm.close()
-      await releaseDatabase(resolved, database, keep && database === wanted)
+      openHere.delete(database)
+      // a worker's database is kept for the next run; private copies and clones are dropped
+      await releaseDatabase(resolved, database, keep && database === name)
     },
   }
 }

@@ -16,8 +16,9 @@ export interface SqliteTemplate {
   built: boolean
   buildMs: number
   /**
-   * The ORM that computed the hash, never connected: the first worker database takes it instead of
-   * paying for a second metadata discovery (most of a warm worker's start-up).
+   * The ORM that computed the hash: the first worker database takes it instead of paying for a
+   * second metadata discovery (most of a worker's start-up). After a build it is connected to a
+   * database holding exactly the template; otherwise it is not connected yet.
    */
   spare: { orm: SqlMikroORM; source: ImageSource } | undefined
 }
@@ -59,8 +60,9 @@ export async function sqliteTemplate(options: ResolvedOptions): Promise<SqliteTe
       const buildMs = performance.now() - started
       options.log(`built the SQLite template ${file} (${schema}) in ${Math.round(buildMs)} ms`)
       await collectGarbage(options, file)
-      // this ORM is connected to the database it built: workers start from the image instead
-      return { hash, file, image, built: true, buildMs, spare: undefined }
+      // this ORM's own in-memory database now holds exactly the template: the first worker takes it
+      handedOver = true
+      return { hash, file, image, built: true, buildMs, spare: { orm: probe, source } }
     })
   } finally {
     if (!handedOver) await probe.close()
