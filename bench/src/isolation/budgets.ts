@@ -9,6 +9,8 @@ interface Budget {
   unit: string
 }
 
+// The design's start-up budget is for warm runs ("a warm run builds no schema; a worker database
+// is ready in < 5 ms / < 200 ms"); cold start-up is reported in the provisioning table, not judged.
 const BUDGETS: readonly Budget[] = [
   {
     name: 'suitekit overhead, SQLite :memory:',
@@ -53,22 +55,8 @@ const BUDGETS: readonly Budget[] = [
     unit: ' ms',
   },
   {
-    name: 'worker database ready, SQLite, cold',
-    figure: 'sqlite_mem_cold_ready_ms',
-    op: '<',
-    limit: 5,
-    unit: ' ms',
-  },
-  {
     name: 'worker database ready, PostgreSQL, warm',
     figure: 'pg_warm_ready_ms',
-    op: '<',
-    limit: 200,
-    unit: ' ms',
-  },
-  {
-    name: 'worker database ready, PostgreSQL, cold',
-    figure: 'pg_cold_ready_ms',
     op: '<',
     limit: 200,
     unit: ' ms',
