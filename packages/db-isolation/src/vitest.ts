@@ -47,7 +47,7 @@ export interface DbTestContext {
  * A vitest `test` with database fixtures: `orm` (the worker's ORM) and `em` (a fresh EntityManager
  * in the test's transaction, rolled back afterwards). Every test of a file that uses it runs in a
  * transaction, whether or not it asks for `em`. A test with `{ meta: { isolation: 'database' } }`
- * (or a file with `test.override('isolation', 'database')`) gets a fresh copy of the template instead.
+ * (or every test of a file, after `test.override({ isolation: 'database' })`) gets a fresh copy of the template instead.
  *
  * @example
  * export const test = dbTest({ config: ormConfig, seed: seedRoles })

@@ -65,6 +65,7 @@ describe.each<Engine>(['sqlite', 'postgresql'])('dbTest in a vitest project on %
       expect.stringMatching(/^Test timed out in 300ms\./),
     ])
     expect(byName['runs after the timed-out test, on a clean worker']?.state).toBe('pass')
-    expect(outcomes).toHaveLength(11)
+    expect(byName['a whole file can ask for database isolation']?.state).toBe('pass')
+    expect(outcomes).toHaveLength(12)
   }, 60_000) // a whole nested vitest run, with a test that times out on purpose
 })
