@@ -56,7 +56,9 @@ function describeEscape({ kind, statement, table, test, file }: EscapeDetails): 
     ? `${statementVerb(statement)} \`${table}\``
     : statement
       ? `\`${truncate(statement)}\``
-      : 'a query'
+      : kind === 'committed-elsewhere'
+        ? 'a write'
+        : 'a query'
   const where = test ? ` (test '${test}'${file ? `, ${file}` : ''})` : ''
   switch (kind) {
     case 'outside-transaction':

@@ -30,6 +30,13 @@ export interface IsolationOptions {
   schema?: 'migrations' | 'entities' | undefined
   /** PostgreSQL server (maintenance database URL). @default the server global-setup started, else `TEST_DATABASE_URL` */
   postgresUrl?: string | undefined
+  /**
+   * SQLite: `'memory'` gives each worker a private in-memory copy of the template; `'file'` a file
+   * copy (WAL mode), for code that opens the database by its path, from another connection or
+   * process (such writes are then caught through `PRAGMA data_version`).
+   * @default 'memory'
+   */
+  sqliteMode?: 'memory' | 'file' | undefined
   /** Where SQLite templates are kept between runs. @default `node_modules/.cache/suitekit-db-isolation` */
   cacheDir?: string | undefined
   /** Templates kept for other schema versions (switching branches); older ones are deleted. @default 3 */

@@ -135,8 +135,9 @@ export async function beginTestScope(
           test.escapes.unshift(
             new IsolationEscapeError({
               kind: 'committed-elsewhere',
-              table: write!.table,
-              statement: write!.statement || write!.operation,
+              // PostgreSQL's trigger names both; SQLite's data_version knows only that something was written
+              table: write!.table || undefined,
+              statement: write!.statement || undefined,
               test: name,
               file: options.file,
             }),

@@ -2,6 +2,7 @@ import { initOrm } from './internal/init-orm.js'
 import type { SqlMikroORM } from './isolation-options.js'
 import { cloneTemplate, databaseConfig, releaseDatabase } from './internal/postgres-engine.js'
 import { openSqliteCopy } from './internal/sqlite-engine.js'
+import { openSqliteFileCopy } from './internal/sqlite-file-copy.js'
 import { attachBackstop, prepareForIsolation } from './test-scope.js'
 import { listenForCommittedWrites } from './internal/write-backstop.js'
 import type { Template } from './template.js'
@@ -10,7 +11,7 @@ import { workerDatabaseName } from './worker-database-name.js'
 /** A database of the template's schema and seed, with an ORM connected to it. */
 export interface WorkerDatabase {
   readonly orm: SqlMikroORM
-  /** SQLite: ':memory:'. PostgreSQL: the database name. */
+  /** SQLite: ':memory:', or the file copy's path in file mode. PostgreSQL: the database name. */
   readonly name: string
   /** True when an earlier run's clean worker database was reused (PostgreSQL). */
   readonly reused: boolean
@@ -37,7 +38,7 @@ export async function openWorkerDatabase(
 ): Promise<WorkerDatabase> {
   const started = performance.now()
   const id = options.workerId ?? process.env.VITEST_POOL_ID ?? '1'
-  let name: string | undefined
+  let name: string | undefined = `w${id}`
   let keep = true
   if (template.postgres) {
     name = workerDatabaseName(template.postgres.family, id)
@@ -65,7 +66,7 @@ export async function openDatabaseClone(
   // unique per call: clones are never shared, not even by two open at once in one process
   const name = template.postgres
     ? `${workerDatabaseName(template.postgres.family, id)}_c${process.pid}_${++copies}`
-    : undefined
+    : `w${id}-c${++copies}`
   return openCopy(template, name, { watch: false, keep: false })
 }
 
@@ -74,18 +75,29 @@ const openHere = new Set<string>()
 let copies = 0
 
 /**
- * `name`: the PostgreSQL database to use (absent for SQLite). `watch`: catch writes committed by
+ * `name`: the PostgreSQL database, or the SQLite file copy's name part. `watch`: catch writes committed by
  * other connections (transaction-isolated databases). `keep`: leave it for the next run to reuse.
  */
 async function openCopy(
   template: Template,
-  name: string | undefined,
+  name: string,
   { watch, keep }: { watch: boolean; keep: boolean },
 ): Promise<WorkerDatabase> {
   const started = performance.now()
   const { resolved } = template
-  if (template.sqlite || name === undefined) {
-    const orm = await openSqliteCopy(template.sqlite!, resolved.config)
+  if (template.sqlite && resolved.sqliteMode === 'file') {
+    const copy = await openSqliteFileCopy(template.sqlite, resolved, name, watch)
+    const { orm, path } = copy
+    return {
+      orm,
+      name: path,
+      reused: false,
+      readyMs: performance.now() - started,
+      close: () => copy.close(),
+    }
+  }
+  if (template.sqlite) {
+    const orm = await openSqliteCopy(template.sqlite, resolved.config)
     if (!(await orm.isConnected())) await orm.connect()
     return {
       orm,

@@ -11,6 +11,7 @@ export interface ResolvedOptions {
   seedVersion: string
   schema: 'migrations' | 'entities' | undefined
   postgresUrl: string | undefined
+  sqliteMode: 'memory' | 'file'
   cacheDir: string
   keepTemplates: number
   log: (message: string) => void
@@ -78,6 +79,7 @@ export function resolveOptions(options: IsolationOptions, postgresUrl?: string):
     seedVersion: String(seedVersion),
     schema: options.schema,
     postgresUrl: options.postgresUrl ?? postgresUrl ?? (process.env.TEST_DATABASE_URL || undefined),
+    sqliteMode: options.sqliteMode ?? 'memory',
     cacheDir:
       options.cacheDir ?? join(process.cwd(), 'node_modules', '.cache', 'suitekit-db-isolation'),
     keepTemplates: options.keepTemplates ?? 3,

@@ -38,9 +38,10 @@ export async function sqliteTemplate(options: ResolvedOptions): Promise<SqliteTe
     const reuse = async (): Promise<SqliteTemplate> => {
       const now = new Date()
       await utimes(file, now, now) // most recently used: the last one garbage collection deletes
-      handedOver = true
+      handedOver = options.sqliteMode === 'memory'
       const image = await readFile(file)
-      return { hash, file, image, built: false, buildMs: 0, spare: { orm: probe, source } }
+      const spare = handedOver ? { orm: probe, source } : undefined
+      return { hash, file, image, built: false, buildMs: 0, spare }
     }
     if (existsSync(file)) return await reuse()
     await mkdir(options.cacheDir, { recursive: true })
@@ -61,8 +62,9 @@ export async function sqliteTemplate(options: ResolvedOptions): Promise<SqliteTe
       options.log(`built the SQLite template ${file} (${schema}) in ${Math.round(buildMs)} ms`)
       await collectGarbage(options, file)
       // this ORM's own in-memory database now holds exactly the template: the first worker takes it
-      handedOver = true
-      return { hash, file, image, built: true, buildMs, spare: { orm: probe, source } }
+      handedOver = options.sqliteMode === 'memory'
+      const spare = handedOver ? { orm: probe, source } : undefined
+      return { hash, file, image, built: true, buildMs, spare }
     })
   } finally {
     if (!handedOver) await probe.close()
