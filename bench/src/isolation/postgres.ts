@@ -4,7 +4,7 @@ import { openDatabaseClone, openWorkerDatabase, startPostgres } from '@suitekit/
 import type { EngineBenchOptions, EngineRun } from './engine-run.ts'
 import { measureProvisioning } from './provisioning.ts'
 import { entities } from './schema.ts'
-import { measureStrategies, noWork } from './strategies.ts'
+import { measureBothWays } from './strategies.ts'
 
 /**
  * PostgreSQL on a throwaway cluster (`startPostgres({ url: '' })`, ignoring TEST_DATABASE_URL so that
@@ -36,7 +36,7 @@ export async function benchPostgres(options: EngineBenchOptions): Promise<Engine
           .fork()
           .execute<{ server_version: string }[]>('show server_version')
         const label = `PostgreSQL ${row?.server_version.split(' ')[0] ?? '?'} (${server.source}, fsync off)`
-        const perTest = await measureStrategies(
+        const { perTest, isolationOnly } = await measureBothWays(
           'PostgreSQL',
           {
             isolated: worker.orm,
@@ -45,17 +45,6 @@ export async function benchPostgres(options: EngineBenchOptions): Promise<Engine
           },
           options.iterations,
           options.log,
-        )
-        const isolationOnly = await measureStrategies(
-          'PostgreSQL',
-          {
-            isolated: worker.orm,
-            plain: plain.orm,
-            clone: () => openDatabaseClone(template, { workerId: '1' }),
-          },
-          options.iterations,
-          options.log,
-          noWork,
         )
         return {
           key: 'pg',

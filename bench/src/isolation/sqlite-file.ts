@@ -5,7 +5,7 @@ import { MikroORM } from '@mikro-orm/core'
 import { SqliteDriver } from '@mikro-orm/sqlite'
 import type { EngineBenchOptions, EngineRun } from './engine-run.ts'
 import { entities } from './schema.ts'
-import { measureStrategies, noWork, type DatabaseCopy } from './strategies.ts'
+import { measureBothWays, type DatabaseCopy } from './strategies.ts'
 
 /**
  * SQLite on a file in a temp folder (better-sqlite3 defaults: rollback journal, synchronous=FULL),
@@ -42,18 +42,11 @@ export async function benchSqliteFile(options: EngineBenchOptions): Promise<Engi
         },
       }
     }
-    const perTest = await measureStrategies(
+    const { perTest, isolationOnly } = await measureBothWays(
       label,
       { isolated, plain, clone },
       options.iterations,
       options.log,
-    )
-    const isolationOnly = await measureStrategies(
-      label,
-      { isolated, plain, clone },
-      options.iterations,
-      options.log,
-      noWork,
     )
     return { key: 'sqlite_file', label, perTest, isolationOnly }
   } finally {

@@ -6,7 +6,7 @@ import { openDatabaseClone, openWorkerDatabase } from '@suitekit/db-isolation'
 import type { EngineBenchOptions, EngineRun } from './engine-run.ts'
 import { measureProvisioning } from './provisioning.ts'
 import { entities } from './schema.ts'
-import { measureStrategies, noWork } from './strategies.ts'
+import { measureBothWays } from './strategies.ts'
 
 /**
  * SQLite in memory, the db-isolation way: a template in a fresh cache folder (cold, then warm), the
@@ -26,18 +26,11 @@ export async function benchSqliteMemory(options: EngineBenchOptions): Promise<En
     try {
       const plain = await openDatabaseClone(template, { workerId: '1' })
       try {
-        const perTest = await measureStrategies(
+        const { perTest, isolationOnly } = await measureBothWays(
           label,
           { isolated: worker.orm, plain: plain.orm, clone: () => openDatabaseClone(template) },
           options.iterations,
           options.log,
-        )
-        const isolationOnly = await measureStrategies(
-          label,
-          { isolated: worker.orm, plain: plain.orm, clone: () => openDatabaseClone(template) },
-          options.iterations,
-          options.log,
-          noWork,
         )
         return { key: 'sqlite_mem', label, perTest, isolationOnly, provisioning: { cold, warm } }
       } finally {

@@ -90,3 +90,24 @@ export async function measureStrategies(
     Measurement
   >
 }
+
+/** Measures every strategy twice: with a whole test, and with an empty one (the isolation alone). */
+export async function measureBothWays(
+  engine: string,
+  db: EngineDatabases,
+  iterations: Iterations,
+  log: (message: string) => void,
+): Promise<{
+  perTest: Record<Strategy, Measurement>
+  isolationOnly: Record<Strategy, Measurement>
+}> {
+  const perTest = await measureStrategies(engine, db, iterations, log)
+  const isolationOnly = await measureStrategies(
+    `${engine} (empty test)`,
+    db,
+    iterations,
+    log,
+    noWork,
+  )
+  return { perTest, isolationOnly }
+}
