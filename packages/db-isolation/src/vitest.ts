@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/sql'
-import { inject, test as baseTest, type TestAPI } from 'vitest'
+import { inject, test as baseTest, type TaskMeta, type TestAPI } from 'vitest'
 import type { IsolationOptions, SqlMikroORM } from './isolation-options.js'
 import { createTemplate, type Template } from './template.js'
 import { beginTestScope, type TestScopeOptions } from './test-scope.js'
@@ -17,6 +17,21 @@ declare module 'vitest' {
     /** `'database'`: this test gets a fresh copy of the template and may commit. */
     isolation?: Isolation
   }
+}
+
+/**
+ * The nearest `meta.isolation`, from the test up through its suites: per test, or per `describe`
+ * (a whole file: wrap it in one). Read from the task tree, never from shared state, so one file's
+ * choice cannot leak into the next file a reused worker runs.
+ */
+function isolationOf(task: {
+  meta: TaskMeta
+  suite?: { meta: TaskMeta; suite?: unknown } | undefined
+}): Isolation {
+  for (let at: typeof task | undefined = task; at; at = at.suite as typeof task | undefined) {
+    if (at.meta.isolation) return at.meta.isolation
+  }
+  return 'transaction'
 }
 
 /** Options of {@link dbTest}: how the databases are built, and a per-test hook. */
@@ -47,7 +62,7 @@ export interface DbTestContext {
  * A vitest `test` with database fixtures: `orm` (the worker's ORM) and `em` (a fresh EntityManager
  * in the test's transaction, rolled back afterwards). Every test of a file that uses it runs in a
  * transaction, whether or not it asks for `em`. A test with `{ meta: { isolation: 'database' } }`
- * (or every test of a file, after `test.override({ isolation: 'database' })`) gets a fresh copy of the template instead.
+ * (or every test of a `describe` with that `meta`) gets a fresh copy of the template instead.
  *
  * @example
  * export const test = dbTest({ config: ormConfig, seed: seedRoles })
@@ -69,7 +84,7 @@ export function dbTest(options: DbTestOptions): TestAPI<DbTestContext> {
       },
       { scope: 'worker' },
     ],
-    isolation: async ({ task }, use) => use(task.meta.isolation ?? 'transaction'),
+    isolation: async ({ task }, use) => use(isolationOf(task)),
     orm: async ({ dbWorker, isolation }, use) => {
       if (isolation !== 'database') return use(dbWorker.database.orm)
       const clone = await openDatabaseClone(dbWorker.template)

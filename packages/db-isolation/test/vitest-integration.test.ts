@@ -1,10 +1,20 @@
 import { fileURLToPath } from 'node:url'
-import { describe, expect, inject, it, type RunnerTestFile } from 'vitest'
-import { startVitest } from 'vitest/node'
+import { describe, expect, inject, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { promisify } from 'node:util'
 import type { Engine } from '../src/isolation-options.js'
-import { withEnv } from './env.js'
 
 const root = fileURLToPath(new URL('./fixtures/vitest-project', import.meta.url))
+const vitestBin = join(
+  createRequire(import.meta.url).resolve('vitest/package.json'),
+  '..',
+  'vitest.mjs',
+)
+const runProcess = promisify(execFile)
 
 interface Outcome {
   name: string
@@ -13,32 +23,62 @@ interface Outcome {
   errors: string[]
 }
 
-/** Runs the fixture project (a user's suite) with vitest and returns each test's outcome. */
-async function runFixtureProject(engine: Engine): Promise<Outcome[]> {
-  const env = {
-    SUITEKIT_TEST_DB: engine === 'sqlite' ? 'sqlite' : 'postgres',
-    // the global setup uses this server instead of starting another one
-    TEST_DATABASE_URL: inject('suitekit:postgres-url'),
-  }
-  return withEnv(env, async () => {
-    const vitest = await startVitest('test', [], { root, watch: false, reporters: [] })
-    try {
-      return collectOutcomes(vitest.state.getFiles())
-    } finally {
-      await vitest.close()
-    }
-  })
+interface JsonReport {
+  testResults: {
+    name: string
+    assertionResults: { title: string; status: string; failureMessages: string[] }[]
+  }[]
 }
 
-function collectOutcomes(files: RunnerTestFile[]): Outcome[] {
-  return files.flatMap((file) =>
-    file.tasks.map((task) => ({
-      name: task.name,
-      file: file.name,
-      state: task.result?.state,
-      errors: (task.result?.errors ?? []).map((e) => String(e.message)),
-    })),
+const STATES: Record<string, string> = {
+  passed: 'pass',
+  failed: 'fail',
+  skipped: 'skip',
+  pending: 'skip',
+}
+
+/**
+ * Runs the fixture project as a user does, `vitest run` in its own process, and returns each
+ * test's outcome from vitest's JSON report.
+ */
+async function runFixtureProject(engine: Engine): Promise<Outcome[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'dbiso-fixture-run-'))
+  const report = join(dir, 'report.json')
+  // the child is a fresh vitest, not a worker of this one: none of this process's VITEST_* variables
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')),
   )
+  try {
+    await runProcess(
+      process.execPath,
+      [vitestBin, 'run', '--reporter=json', `--outputFile=${report}`],
+      {
+        cwd: root,
+        env: {
+          ...env,
+          SUITEKIT_TEST_DB: engine === 'sqlite' ? 'sqlite' : 'postgres',
+          // the global setup uses this server instead of starting another one
+          TEST_DATABASE_URL: inject('suitekit:postgres-url'),
+        },
+      },
+    ).catch((error: unknown) => {
+      // vitest exits 1 because some fixture tests fail on purpose; the report says which
+      if ((error as { code?: unknown }).code !== 1) throw error
+    })
+    const { testResults } = JSON.parse(await readFile(report, 'utf8')) as JsonReport
+    return testResults.flatMap((file) =>
+      file.assertionResults.map((test) => ({
+        name: test.title,
+        file: relative(root, file.name),
+        state: STATES[test.status] ?? test.status,
+        errors: test.failureMessages.map((message) =>
+          message.split('\n')[0]!.replace(/^\w*Error: /, ''),
+        ),
+      })),
+    )
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }
 
 describe.each<Engine>(['sqlite', 'postgresql'])('dbTest in a vitest project on %s', (engine) => {
