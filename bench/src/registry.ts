@@ -1,6 +1,6 @@
 import type { Benchmark } from './benchmark.ts'
+import { auth } from './benchmarks/auth.ts'
 import { isolation } from './benchmarks/isolation.ts'
-import { mint } from './benchmarks/mint.ts'
 
 /** Every benchmark `pnpm bench <name>` knows, by name. */
-export const benchmarks: Record<string, Benchmark> = { isolation, mint }
+export const benchmarks: Record<string, Benchmark> = { auth, isolation }
