@@ -1,2 +1,13 @@
+export { periodicTask } from './background-task.js'
 export { createLifespan } from './lifespan.js'
-export type { Lifespan, LifespanState, Resource } from './lifespan.js'
+export type { BackgroundTask, CrashPolicy, PeriodicTaskOptions } from './background-task.js'
+export type {
+  Lifespan,
+  LifespanOptions,
+  LifespanState,
+  Resource,
+  StartOptions,
+  StopOptions,
+  StopReport,
+  TaskStatus,
+} from './lifespan.js'
