@@ -1,33 +1,22 @@
 // Runs the Insights API: the only module that touches the process.
-import { createLifespan } from '@suitekit/lifespan'
+import { createDatabase } from '@suitekit/insights'
+import { createLifespan, runMain, type Resource } from '@suitekit/lifespan'
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
-import { createDatabase } from '@suitekit/insights'
 
 const config = loadConfig()
 const database = createDatabase(config.databaseFile)
-const lifespan = createLifespan([database])
+// last to start, first to stop: no request arrives before the database is up or after it is down
+const http: Resource = {
+  name: 'http',
+  async start() {
+    const url = await app.listen({ host: config.host, port: config.port })
+    console.log(`Insights API listening on ${url} (SQLite database: ${config.databaseFile})`)
+    console.log(`  health: ${url}/health    stop: Ctrl-C`)
+  },
+  stop: () => app.close(),
+}
+const lifespan = createLifespan([database, http])
 const app = createApp({ lifespan, pingDatabase: () => database.ping(), logger: true })
 
-await lifespan.start()
-const url = await app.listen({ host: config.host, port: config.port })
-console.log(`Insights API listening on ${url} (SQLite database: ${config.databaseFile})`)
-console.log(`  health: ${url}/health    stop: Ctrl-C`)
-
-let stopping = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(130)
-    stopping = true
-    void app
-      .close()
-      .then(() => lifespan.stop())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(error)
-          process.exit(1)
-        },
-      )
-  })
-}
+await runMain(lifespan)

@@ -4,7 +4,9 @@ it('exports exactly the public API', async () => {
   expect(Object.keys(await import('./index.js')).sort()).toMatchInlineSnapshot(`
     [
       "createLifespan",
+      "lifespanPlugin",
       "periodicTask",
+      "runMain",
     ]
   `)
 })
