@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createLifespan, type Resource } from './lifespan.js'
+import { createLifespan, type Resource, type StopReport } from './lifespan.js'
 
 function recorder() {
   const events: string[] = []
@@ -60,6 +60,25 @@ describe('createLifespan', () => {
       "resource 'db' failed to stop",
     ])
     expect(events).toEqual(['start db', 'start cache', 'start http', 'stop cache'])
+  })
+
+  it('names a resource that overruns the stop deadline, with how long it was waited for, and stops the rest', async () => {
+    const events: string[] = []
+    const lifespan = createLifespan([
+      { name: 'db', start() {}, stop: () => void events.push('db down') },
+      { name: 'slow-cache', start() {}, stop: () => new Promise<void>(() => {}) },
+    ])
+    await lifespan.start()
+    const error: unknown = await lifespan.stop({ timeoutMs: 80 }).catch((e: unknown) => e)
+    expect((error as Error).message).toMatch(
+      /^lifespan stopped with 1 error\(s\): resource 'slow-cache' did not stop within 80 ms \(waited \d+ ms\)$/,
+    )
+    const { report } = error as { report: StopReport }
+    expect(report.parts.map((p) => [p.name, p.overran])).toEqual([
+      ['slow-cache', true],
+      ['db', false],
+    ])
+    expect(events).toEqual(['db down'])
   })
 
   it('refuses to start twice', async () => {
