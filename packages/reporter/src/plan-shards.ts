@@ -1,5 +1,5 @@
 /** One test file and how long it took (or is expected to take). */
-export interface FileTiming {
+export interface TimedFile {
   file: string
   durationMs: number
 }
@@ -18,7 +18,7 @@ export interface Shard {
  * @example
  * planShards([{ file: 'a.test.ts', durationMs: 900 }, { file: 'b.test.ts', durationMs: 100 }], 2)
  */
-export function planShards(files: readonly FileTiming[], count: number): Shard[] {
+export function planShards(files: readonly TimedFile[], count: number): Shard[] {
   if (!Number.isInteger(count) || count < 1) {
     throw new RangeError(`shard count must be a positive integer, got ${count}`)
   }
