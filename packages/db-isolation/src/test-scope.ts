@@ -40,7 +40,8 @@ interface Prepared {
   guard: ConnectionGuard
   /** SQL checking deferred constraints; false when the schema has none; undefined until looked up. */
   deferredCheck: string | false | undefined
-  open: TestScope | undefined
+  /** The test holding this ORM's transaction (its name is known before its scope exists). */
+  open: { name: string } | undefined
   backstop: Backstop | undefined
 }
 
@@ -91,12 +92,20 @@ export async function beginTestScope(
   if (state.open) {
     throw new DbIsolationError(
       'ERR_CONCURRENT_TESTS',
-      `test '${name}' started while test '${state.open.test.name}' still holds the test transaction of this worker's database; ` +
+      `test '${name}' started while test '${state.open.name}' still holds the test transaction of this worker's database; ` +
         "run the tests of a file one after the other (no test.concurrent), or use `isolation: 'database'`",
     )
   }
-  if (state.deferredCheck === undefined) state.deferredCheck = await findDeferredCheck(orm)
-  const test = await state.guard.beginTest(name, options.file)
+  // claimed before the first await: two tests starting at once must not both get past the check
+  state.open = { name }
+  let test: GuardedTest
+  try {
+    if (state.deferredCheck === undefined) state.deferredCheck = await findDeferredCheck(orm)
+    test = await state.guard.beginTest(name, options.file)
+  } catch (error) {
+    state.open = undefined
+    throw error
+  }
   // the global EntityManager carries the transaction too, so that every fork of it joins
   orm.em.setTransactionContext(test.root)
   const em = orm.em.fork({ clear: true }) as SqlEntityManager
@@ -121,7 +130,9 @@ export async function beginTestScope(
           if (rows.length > 0) violation = deferredViolation(name, rows)
         }
       } catch (error) {
-        violation = deferredViolation(name, [], error)
+        // 25P02: the test's own failed statement aborted the transaction (e.g. an expected unique
+        // violation): nothing can be checked or committed, as a real COMMIT would roll back too
+        if (!isAbortedTransaction(error)) violation = deferredViolation(name, [], error)
       } finally {
         em.clear()
         orm.em.resetTransactionContext()
@@ -150,7 +161,6 @@ export async function beginTestScope(
       if (violation) throw violation
     },
   }
-  state.open = scope
   if (options.beforeTest) {
     try {
       await state.guard.runInTest(test, () =>
@@ -213,6 +223,11 @@ async function findDeferredCheck(orm: MikroORM): Promise<string | false> {
     return rows.length > 0 ? 'pragma foreign_key_check' : false
   }
   return false
+}
+
+function isAbortedTransaction(error: unknown): boolean {
+  const { code, sqlState } = error as { code?: unknown; sqlState?: unknown }
+  return code === '25P02' || sqlState === '25P02'
 }
 
 function sqlConnection(orm: MikroORM): AbstractSqlConnection {

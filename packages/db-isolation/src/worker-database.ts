@@ -108,8 +108,20 @@ async function openCopy(
     }
   }
   const postgres = template.postgres!
-  const { database, reused } = await cloneTemplate(resolved, postgres, name, keep)
-  openHere.add(database)
+  // claimed before the clone: a second open of the same name in this process must not drop this one
+  openHere.add(name)
+  let cloned: { database: string; reused: boolean }
+  try {
+    cloned = await cloneTemplate(resolved, postgres, name, keep)
+  } catch (error) {
+    openHere.delete(name)
+    throw error
+  }
+  const { database, reused } = cloned
+  if (database !== name) {
+    openHere.delete(name)
+    openHere.add(database)
+  }
   const orm = await initOrm(databaseConfig(resolved, database))
   await orm.connect()
   // a clone for one test commits for real: nothing to watch there
@@ -136,11 +148,13 @@ async function openCopy(
     reused,
     readyMs: performance.now() - started,
     async close() {
+      // a write committed after the last test: the next run must not reuse this database
+      const committed = (await backstop?.drain())?.length ?? 0
       await backstop?.close()
       await orm.close()
       openHere.delete(database)
-      // a worker's database is kept for the next run; private copies and clones are dropped
-      await releaseDatabase(resolved, database, keep && database === name)
+      // a worker's database is kept for the next run; private copies, clones and dirty ones are dropped
+      await releaseDatabase(resolved, database, keep && database === name && committed === 0)
     },
   }
 }

@@ -122,8 +122,9 @@ export function installConnectionGuard(orm: MikroORM): ConnectionGuard {
     }
     const open = openTest()
     if (open) return escape({ kind: 'outside-transaction', statement: sql, table }, open)
-    // no test is running: reads are harmless, a write would commit into the shared worker database
-    return table ? escape({ kind: 'outside-test', statement: sql, table }, undefined) : undefined
+    // no test is running: reads are harmless, anything else would commit into the shared worker database
+    if (sql === undefined || isRead(sql)) return undefined
+    return escape({ kind: 'outside-test', statement: sql, table }, undefined)
   }
 
   for (const connection of connections) {
@@ -265,6 +266,20 @@ function descendsFrom(state: TestState, trx: Trx, ancestor: Trx): boolean {
     if (at === ancestor) return true
   }
   return false
+}
+
+/**
+ * Whether a statement only reads: its first keyword (after comments) is select, show, explain,
+ * values or with, and no writing keyword follows; pragma and set configure the connection.
+ */
+function isRead(sql: string): boolean {
+  const text = sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '')
+  const first = /^\w+/.exec(text)?.[0]?.toLowerCase()
+  if (first === 'pragma' || first === 'set') return true
+  if (!first || !['select', 'show', 'explain', 'values', 'with'].includes(first)) return false
+  return !/\b(insert|update|delete|merge|truncate|create|drop|alter|replace|copy|grant|revoke)\b/i.test(
+    text,
+  )
 }
 
 function sqlOf(query: unknown): string | undefined {

@@ -67,7 +67,14 @@ export function databaseConfig(options: ResolvedOptions, name: string): OrmConfi
   } = options.config
   const url = new URL(requireUrl(options))
   url.pathname = `/${name}`
-  return { ...rest, clientUrl: url.toString(), dbName: name, allowGlobalContext: false }
+  // ensureDatabase off: connecting must never create a database this code did not clone
+  return {
+    ...rest,
+    clientUrl: url.toString(),
+    dbName: name,
+    allowGlobalContext: false,
+    ensureDatabase: false,
+  }
 }
 
 /** Finds or builds the template database of the current schema version (race-free across processes). */

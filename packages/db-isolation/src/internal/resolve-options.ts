@@ -82,7 +82,7 @@ export function resolveOptions(options: IsolationOptions, postgresUrl?: string):
     sqliteMode: options.sqliteMode ?? 'memory',
     cacheDir:
       options.cacheDir ?? join(process.cwd(), 'node_modules', '.cache', 'suitekit-db-isolation'),
-    keepTemplates: options.keepTemplates ?? 3,
+    keepTemplates: Math.max(1, options.keepTemplates ?? 3),
     log: options.log ?? (() => {}),
   }
 }
