@@ -1,7 +1,7 @@
 import type { Options } from 'tsup'
 
 const config: Options = {
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/shard-cli.ts'],
   format: 'esm',
   target: 'node22',
   dts: true,

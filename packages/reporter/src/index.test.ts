@@ -8,8 +8,10 @@ it('exports exactly the public API', async () => {
       "default",
       "efficiencyHint",
       "formatDurations",
+      "imbalance",
       "parallelEfficiency",
       "planShards",
+      "planShardsFromTimings",
     ]
   `)
 })
