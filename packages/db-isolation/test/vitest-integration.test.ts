@@ -102,7 +102,7 @@ describe.each<Engine>(['sqlite', 'postgresql'])('dbTest in a vitest project on %
         "or use `isolation: 'database'` for this test",
     ])
     expect(byName['times out in the middle of its transaction']?.errors).toEqual([
-      expect.stringMatching(/^Test timed out in 300ms\./),
+      expect.stringMatching(/^Test timed out in 2000ms\./),
     ])
     expect(byName['runs after the timed-out test, on a clean worker']?.state).toBe('pass')
     expect(byName['a whole file can ask for database isolation']?.state).toBe('pass')
