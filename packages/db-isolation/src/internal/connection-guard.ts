@@ -102,29 +102,35 @@ export function installConnectionGuard(orm: MikroORM): ConnectionGuard {
     details: Omit<EscapeDetails, 'test' | 'file'>,
     test: TestState | undefined,
   ): IsolationEscapeError {
-    const error = new IsolationEscapeError({ ...details, test: test?.name, file: test?.file })
+    const table = details.table ?? (details.statement ? tableOf(details.statement) : undefined)
+    const error = new IsolationEscapeError({
+      ...details,
+      table,
+      test: test?.name,
+      file: test?.file,
+    })
     test?.escapes.push(error)
     return error
   }
 
   /** Checks a query's ctx; returns the error to throw, if any. */
   function check(sql: string | undefined, ctx: Trx | undefined): IsolationEscapeError | undefined {
-    const table = sql ? tableOf(sql) : undefined
     const escaped = ctx ? escapedTransactions.get(ctx) : undefined
-    if (escaped) return escape({ kind: 'new-transaction', statement: sql, table }, escaped)
+    if (escaped) return escape({ kind: 'new-transaction', statement: sql }, escaped)
     const owned = ctx ? owner.get(ctx) : undefined
+    // the hot path: a query on the running test's transaction does no more work than this
     if (owned)
-      return owned.active ? undefined : escape({ kind: 'after-test', statement: sql, table }, owned)
+      return owned.active ? undefined : escape({ kind: 'after-test', statement: sql }, owned)
     const running = current.getStore()
     if (running) {
       const kind = running.active ? 'outside-transaction' : 'after-test'
-      return escape({ kind, statement: sql, table }, running)
+      return escape({ kind, statement: sql }, running)
     }
     const open = openTest()
-    if (open) return escape({ kind: 'outside-transaction', statement: sql, table }, open)
+    if (open) return escape({ kind: 'outside-transaction', statement: sql }, open)
     // no test is running: reads are harmless, anything else would commit into the shared worker database
     if (sql === undefined || isRead(sql)) return undefined
-    return escape({ kind: 'outside-test', statement: sql, table }, undefined)
+    return escape({ kind: 'outside-test', statement: sql }, undefined)
   }
 
   for (const connection of connections) {
