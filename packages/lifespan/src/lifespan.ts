@@ -68,6 +68,8 @@ export interface Lifespan {
   tick(name: string): Promise<void>
 }
 
+const DEFAULT_STOP_TIMEOUT_MS = 10_000
+
 interface Supervised extends TaskStatus {
   started: boolean
   ended: boolean
@@ -147,7 +149,11 @@ export function createLifespan(owned: readonly Resource[] | LifespanOptions): Li
     void lifespan.stop().catch(() => {})
   }
 
-  async function stopAll(timeoutMs: number): Promise<StopReport> {
+  /**
+   * Aborts the tasks and waits for them, then stops the started resources in reverse, all by one
+   * deadline; returns each part's timing and every error. Used by stop() and by a failed start.
+   */
+  async function stopParts(timeoutMs: number): Promise<{ report: StopReport; errors: Error[] }> {
     const deadline = Date.now() + timeoutMs
     const report: StopReport = { parts: [] }
     const errors: Error[] = []
@@ -175,6 +181,11 @@ export function createLifespan(owned: readonly Resource[] | LifespanOptions): Li
       )
     }
     state = 'stopped'
+    return { report, errors }
+  }
+
+  async function stopAll(timeoutMs: number): Promise<StopReport> {
+    const { report, errors } = await stopParts(timeoutMs)
     if (failure) errors.unshift(failure)
     if (failure) settle.reject(failure)
     else settle.resolve()
@@ -211,15 +222,8 @@ export function createLifespan(owned: readonly Resource[] | LifespanOptions): Li
         try {
           await resource.start()
         } catch (cause) {
-          const stopErrors: Error[] = []
-          for (const up of started.splice(0).reverse()) {
-            try {
-              await up.stop()
-            } catch (error) {
-              stopErrors.push(new Error(`resource '${up.name}' failed to stop`, { cause: error }))
-            }
-          }
-          state = 'stopped'
+          // unwind what started, under the same deadline a stop() has: a start never hangs either
+          const { errors: stopErrors } = await stopParts(DEFAULT_STOP_TIMEOUT_MS)
           const error = new AggregateError(
             [new Error(`resource '${resource.name}' failed to start`, { cause }), ...stopErrors],
             `lifespan failed to start: resource '${resource.name}' threw`,
@@ -239,7 +243,7 @@ export function createLifespan(owned: readonly Resource[] | LifespanOptions): Li
         })
       }
     },
-    stop({ timeoutMs = 10_000 } = {}) {
+    stop({ timeoutMs = DEFAULT_STOP_TIMEOUT_MS } = {}) {
       if (state === 'idle') {
         state = 'stopped'
         settle.resolve()
