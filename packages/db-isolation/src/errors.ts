@@ -6,6 +6,7 @@ export type DbIsolationErrorCode =
   | 'ERR_TEMPLATE_BUILD'
   | 'ERR_DEFERRED_CONSTRAINT'
   | 'ERR_CONCURRENT_TESTS'
+  | 'ERR_TEST_ENDED'
   | 'ERR_CONFIG'
 
 /** An error of @suitekit/db-isolation: `code` says which kind, the message what to do. */

@@ -101,11 +101,17 @@ describe.each<Engine>(['sqlite', 'postgresql'])('dbTest in a vitest project on %
         '(or fork it without `keepTransactionContext: false`), keep the default propagation instead of REQUIRES_NEW/NOT_SUPPORTED, ' +
         "or use `isolation: 'database'` for this test",
     ])
-    expect(byName['times out in the middle of its transaction']?.errors).toEqual([
+    expect(byName['times out between two queries']?.errors).toEqual([
       expect.stringMatching(/^Test timed out in 2000ms\./),
     ])
-    expect(byName['runs after the timed-out test, on a clean worker']?.state).toBe('pass')
+    expect(byName['times out while its flush runs']?.errors).toEqual([
+      expect.stringMatching(/^Test timed out in 30ms\./),
+    ])
+    expect(byName['times out while its fixture is set up']?.errors).toEqual([
+      expect.stringMatching(/^Test timed out in 20ms\./),
+    ])
+    expect(byName['runs after the timed-out tests, on a clean worker']?.state).toBe('pass')
     expect(byName['a whole file can ask for database isolation']?.state).toBe('pass')
-    expect(outcomes).toHaveLength(12)
+    expect(outcomes).toHaveLength(14)
   }, 60_000) // a whole nested vitest run, with a test that times out on purpose
 })
