@@ -1,7 +1,13 @@
 import type { Options } from 'tsup'
 
 const config: Options = {
-  entry: ['src/index.ts', 'src/shard-cli.ts'],
+  entry: [
+    'src/index.ts',
+    'src/timing-runner.ts',
+    'src/timing-sequencer.ts',
+    'src/shard-cli.ts',
+    'src/timings-cli.ts',
+  ],
   format: 'esm',
   target: 'node22',
   dts: true,

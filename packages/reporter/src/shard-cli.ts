@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // suitekit-shard --timings <timings.json> --shard <i>/<n> <test files...>
 // Prints the test files of shard i of n, one per line, balanced by recorded time.
-import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { planShardsFromTimings } from './shard-plan.js'
-import type { TimingsFile } from './timings-file.js'
+import { readTimingsFile } from './read-timings-file.js'
 
 const usage = 'usage: suitekit-shard --timings <timings.json> --shard <i>/<n> <test files...>'
 
@@ -20,7 +19,11 @@ try {
     throw new Error(`--shard must be i/n with 1 <= i <= n, got '${values.shard ?? ''}'`)
   if (positionals.length === 0)
     throw new Error('give the test files to split (e.g. from `vitest list --filesOnly`)')
-  const timings = values.timings ? await readTimings(values.timings) : undefined
+  const timings = values.timings ? await readTimingsFile(values.timings) : undefined
+  if (values.timings && !timings)
+    process.stderr.write(
+      `suitekit-shard: no timings at ${values.timings}; every file is estimated alike\n`,
+    )
   const plan = planShardsFromTimings(positionals, timings, count)
   const shard = plan.shards[index - 1]!
   process.stdout.write(shard.files.map((file) => `${file}\n`).join(''))
@@ -37,20 +40,4 @@ try {
     `suitekit-shard: ${error instanceof Error ? error.message : String(error)}\n${usage}\n`,
   )
   process.exit(2)
-}
-
-async function readTimings(path: string): Promise<TimingsFile | undefined> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch {
-    process.stderr.write(`suitekit-shard: no timings at ${path}; every file is estimated alike\n`)
-    return undefined
-  }
-  const timings = JSON.parse(text) as TimingsFile
-  if (timings.version !== 1)
-    throw new Error(
-      `${path} is a version ${String(timings.version)} timings file; this tool reads version 1`,
-    )
-  return timings
 }

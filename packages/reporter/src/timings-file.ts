@@ -13,6 +13,27 @@ export interface TestTiming {
   /** Retries it needed; with `flaky`, it failed first and passed on a retry. */
   retries: number
   flaky: boolean
+  /**
+   * The last attempt split into setup (`beforeEach` hooks, fixture setup), body and teardown
+   * (`afterEach` hooks, cleanups, fixture teardown). Only with `runner: '@suitekit/reporter/runner'`.
+   */
+  split?: PhaseSplit
+  /** Every attempt when there were retries, oldest first. */
+  attempts?: AttemptTiming[]
+}
+
+/** One test attempt's time, split by phase. */
+export interface PhaseSplit {
+  setupMs: number
+  bodyMs: number
+  teardownMs: number
+}
+
+/** One attempt of a retried test. */
+export interface AttemptTiming {
+  durationMs: number
+  state: 'passed' | 'failed' | 'skipped'
+  split?: PhaseSplit
 }
 
 /** One test file's cost, split as vitest reports it. */
@@ -44,6 +65,36 @@ export interface TimingsFile {
   busyMs: Record<string, number>
   /** busy / (wall x workers), 0 to 1. */
   parallelEfficiency: number
+  /** Set when the run was one shard (`--shard=index/count`). */
+  shard?: ShardInfo
+  /** Set on a file merged from shard files: each shard's run. */
+  shards?: ShardRun[]
+  /** Where the run came from, when CI says (GitHub Actions variables). */
+  ci?: CiInfo
   files: FileTiming[]
   tests: TestTiming[]
+}
+
+/** Which shard a run was, and what its plan predicted. */
+export interface ShardInfo {
+  /** 1-based. */
+  index: number
+  count: number
+  /** The time the timing-balanced plan predicted for this shard (with `TimingSequencer`). */
+  predictedMs?: number
+}
+
+/** One shard's run, in a merged file. */
+export interface ShardRun extends ShardInfo {
+  wallMs: number
+  /** Sum of its files' totals: the shard's time as the plan counts it. */
+  busyMs: number
+}
+
+/** The commit and job a run belongs to. */
+export interface CiInfo {
+  branch?: string
+  commit?: string
+  job?: string
+  runId?: string
 }

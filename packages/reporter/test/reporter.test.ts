@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { describe, expect, it } from 'vitest'
-import type { TimingsFile } from '../src/timings-file.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestTiming, TimingsFile } from '../src/timings-file.js'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('./fixtures/durations', import.meta.url))
@@ -15,44 +15,187 @@ const vitestBin = join(
   '..',
   'vitest.mjs',
 )
+const timingsCli = fileURLToPath(new URL('../dist/timings-cli.js', import.meta.url))
+
+/** One vitest run of the fixture project in a child process; never throws on a failed run. */
+async function runFixture(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('VITEST') && k !== 'GITHUB_STEP_SUMMARY',
+    ),
+  )
+  try {
+    const { stdout, stderr } = await run(process.execPath, [vitestBin, 'run', ...args], {
+      cwd: root,
+      env: { ...clean, NO_COLOR: '1', ...env },
+    })
+    return { stdout, stderr, code: 0 }
+  } catch (error) {
+    const { stdout, stderr, code } = error as { stdout: string; stderr: string; code: number }
+    return { stdout, stderr, code }
+  }
+}
+
+async function readTimings(path: string): Promise<TimingsFile> {
+  return JSON.parse(await readFile(path, 'utf8')) as TimingsFile
+}
+
+function testNamed(timings: TimingsFile, name: string): TestTiming {
+  const test = timings.tests.find((t) => t.name === name)
+  if (!test) throw new Error(`no test '${name}' in the timings`)
+  return test
+}
+
+let dir: string
+let first: { stdout: string; code: number }
+let timings: TimingsFile
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'reporter-'))
+  first = await runFixture([], {
+    TIMINGS_FILE: join(dir, 'timings.json'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+  })
+  timings = await readTimings(join(dir, 'timings.json'))
+}, 60_000)
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
 
 describe('SuitekitReporter in a vitest run', () => {
-  it('prints the slowest tests above the threshold, the files and the efficiency, and writes the timings file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'reporter-'))
-    try {
-      const timingsFile = join(dir, 'timings.json')
-      const env = Object.fromEntries(
-        Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')),
-      )
-      const { stdout } = await run(process.execPath, [vitestBin, 'run'], {
-        cwd: root,
-        env: { ...env, TIMINGS_FILE: timingsFile, NO_COLOR: '1' },
-      })
-      const report = stdout.slice(stdout.indexOf('slowest 2 test(s)'))
-      const lines = report.split('\n')
-      expect(lines[0]).toBe('slowest 2 test(s) at or above 0.15s:')
-      // ordered slowest first; the fast and the skipped test stay out (the margins are wide:
-      // a trivial first test in a cold worker can take tens of ms)
-      expect(lines[2]).toMatch(/^\s+0\.\d\ds {2}slow\.test\.ts > takes about 430 ms$/)
-      expect(lines[3]).toMatch(/slow\.test\.ts > takes about 230 ms$/)
-      expect(report).toContain('slowest 2 file(s):')
-      expect(report).toMatch(/parallel efficiency \d+%: busy worker \d .* wall x 2 worker\(s\)/)
-
-      const timings = JSON.parse(await readFile(timingsFile, 'utf8')) as TimingsFile
-      expect(timings).toMatchObject({ version: 1, workers: 2 })
-      expect(timings.tests.map((t) => [t.file, t.name, t.state]).sort()).toEqual([
-        ['fast.test.ts', 'is fast', 'passed'],
-        ['slow.test.ts', 'is skipped', 'skipped'],
-        ['slow.test.ts', 'takes about 230 ms', 'passed'],
-        ['slow.test.ts', 'takes about 430 ms', 'passed'],
-      ])
-      const slow = timings.tests.find((t) => t.name === 'takes about 430 ms')!
-      expect(slow.durationMs).toBeGreaterThanOrEqual(425) // the beforeEach counts in the total
-      expect(timings.files.map((f) => f.file).sort()).toEqual(['fast.test.ts', 'slow.test.ts'])
-      expect(timings.parallelEfficiency).toBeGreaterThan(0)
-      expect(timings.parallelEfficiency).toBeLessThanOrEqual(1)
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+  it('prints the slowest tests above the threshold, slowest first, and the files and the efficiency', () => {
+    expect(first.code).toBe(0)
+    const report = first.stdout.slice(first.stdout.indexOf('slowest 4 test(s)'))
+    const lines = report.split('\n')
+    expect(lines[0]).toBe('slowest 4 test(s) at or above 0.15s:')
+    expect(lines[1]).toMatch(/^\s+total\s+setup\s+body\s+teardown\s+test$/)
+    // the fast and the skipped test stay out (the margins are wide: a trivial first test in a
+    // cold worker can take tens of ms)
+    expect(lines.slice(2, 6).map((l) => l.replace(/^(\s+[\d.]+s){4}\s+/, ''))).toEqual([
+      'split.test.ts > has a slow fixture, hooks and body',
+      'split.test.ts > fails once, then passes (flaky)',
+      'slow.test.ts > takes about 430 ms',
+      'slow.test.ts > takes about 230 ms',
+    ])
+    expect(report).toContain('slowest 3 file(s):')
+    expect(report).toMatch(/parallel efficiency \d+%: busy worker \d .* wall x 2 worker\(s\)/)
   })
+
+  it('splits each test into setup (hooks and fixtures), body and teardown, measured in the worker', () => {
+    // beforeEach 100 ms + fixture setup 300 ms | body 250 ms | afterEach 200 ms + fixture teardown 100 ms
+    const { split, durationMs } = testNamed(timings, 'has a slow fixture, hooks and body')
+    expect(split!.setupMs).toBeGreaterThanOrEqual(395)
+    expect(split!.bodyMs).toBeGreaterThanOrEqual(245)
+    expect(split!.bodyMs).toBeLessThan(545) // had the fixture's 300 ms leaked into the body, it would be over
+    expect(split!.teardownMs).toBeGreaterThanOrEqual(295)
+    const sum = split!.setupMs + split!.bodyMs + split!.teardownMs
+    expect(Math.abs(sum - durationMs)).toBeLessThan(20) // the parts add up to vitest's own total
+  })
+
+  it('lists a flaky test with every attempt', () => {
+    const flaky = testNamed(timings, 'fails once, then passes')
+    expect(flaky).toMatchObject({ state: 'passed', retries: 1, flaky: true })
+    expect(flaky.attempts!.map((a) => a.state)).toEqual(['failed', 'passed'])
+    for (const attempt of flaky.attempts!) expect(attempt.durationMs).toBeGreaterThanOrEqual(345)
+    expect(first.stdout).toMatch(
+      /1 flaky test\(s\), failed, then passed on a retry:\n {2}split\.test\.ts > fails once, then passes: 0\.\d\ds failed, 0\.\d\ds passed/,
+    )
+  })
+
+  it('writes the versioned timings file', () => {
+    expect(timings).toMatchObject({ version: 1, workers: 2 })
+    expect(timings.tests.map((t) => [t.file, t.name, t.state]).sort()).toEqual([
+      ['fast.test.ts', 'is fast', 'passed'],
+      ['slow.test.ts', 'is skipped', 'skipped'],
+      ['slow.test.ts', 'takes about 230 ms', 'passed'],
+      ['slow.test.ts', 'takes about 430 ms', 'passed'],
+      ['split.test.ts', 'fails once, then passes', 'passed'],
+      ['split.test.ts', 'has a slow fixture, hooks and body', 'passed'],
+    ])
+    expect(timings.files.map((f) => f.file).sort()).toEqual([
+      'fast.test.ts',
+      'slow.test.ts',
+      'split.test.ts',
+    ])
+    expect(timings.parallelEfficiency).toBeGreaterThan(0)
+    expect(timings.parallelEfficiency).toBeLessThanOrEqual(1)
+  })
+
+  it('appends a Markdown summary to $GITHUB_STEP_SUMMARY when it is set, and writes nothing else', async () => {
+    const summary = await readFile(join(dir, 'summary.md'), 'utf8')
+    expect(summary).toMatch(/^### Test timings\n\n6 tests in 3 files, /)
+    expect(summary).toContain('| total | setup | body | teardown | test |')
+    expect(summary).toContain('`split.test.ts` > fails once, then passes (flaky)')
+    // the other runs of this file do not set the variable: nothing but their own files appears
+    expect((await readdir(dir)).sort()).toEqual(['summary.md', 'timings.json'])
+  })
+
+  it('compares with a baseline, and a broken budget fails the run', async () => {
+    const slower = await runFixture([], {
+      SLOWER: '2', // the 430 ms test takes about 830 ms
+      TIMINGS_FILE: join(dir, 'slower.json'),
+      BASELINE_FILE: join(dir, 'timings.json'),
+      BUDGET_TEST_MS: '5000',
+      BUDGET_SUITE_PCT: '5',
+    })
+    expect(slower.code).toBe(1) // every test passed: the suite budget failed the run
+    expect(slower.stdout).toMatch(
+      /compared with the baseline: suite [\d.]+s -> [\d.]+s of busy time \(\+\d+%\), 0 new slow test\(s\), 1 regression\(s\), 0 improvement\(s\)/,
+    )
+    expect(slower.stdout).toMatch(
+      /regressions:\n.*\n\s+0\.4\ds\s+0\.8\ds\s+\+\d+%\s+slow\.test\.ts > takes about 430 ms/,
+    )
+    expect(slower.stdout).toMatch(
+      /1 budget\(s\) exceeded, the run fails:\n {2}the suite took [\d.]+s of busy time, \d+% over the baseline's [\d.]+s \(budget: 5%\)/,
+    )
+    const kept = await runFixture([], {
+      TIMINGS_FILE: join(dir, 'kept.json'),
+      BASELINE_FILE: join(dir, 'timings.json'),
+      BUDGET_TEST_MS: '5000',
+    })
+    expect(kept.code).toBe(0)
+    await rm(join(dir, 'slower.json'))
+    await rm(join(dir, 'kept.json'))
+  }, 60_000)
+
+  it('splits shards by recorded time, runs every file once, and merges the shard files', async () => {
+    const shards = []
+    for (const index of [1, 2]) {
+      const result = await runFixture([`--shard=${index}/2`], {
+        SUITEKIT_TIMINGS_FILE: join(dir, 'timings.json'),
+        TIMINGS_FILE: join(dir, `shard-${index}.json`),
+      })
+      expect(result.code).toBe(0)
+      shards.push(await readTimings(join(dir, `shard-${index}.json`)))
+    }
+    // split.test.ts (about 1.9 s) alone on one shard, the two others on the other
+    const filesOf = (t: TimingsFile) => t.files.map((f) => f.file).sort()
+    expect(shards.map(filesOf).sort((a, b) => a.length - b.length)).toEqual([
+      ['split.test.ts'],
+      ['fast.test.ts', 'slow.test.ts'],
+    ])
+    for (const [i, shard] of shards.entries()) {
+      expect(shard.shard).toMatchObject({ index: i + 1, count: 2 })
+      expect(shard.shard!.predictedMs).toBeGreaterThan(0)
+    }
+    const { stdout } = await run(process.execPath, [
+      timingsCli,
+      'merge',
+      join(dir, 'shard-1.json'),
+      join(dir, 'shard-2.json'),
+      '-o',
+      join(dir, 'merged.json'),
+    ])
+    expect(stdout).toMatch(
+      /^merged 2 file\(s\) into .*merged\.json: 3 test files, 6 tests; shard wall times [\d.]+s [\d.]+s; imbalance \d\.\d\d as run \(longest \/ mean\), \d\.\d\d predicted\n$/,
+    )
+    const merged = await readTimings(join(dir, 'merged.json'))
+    expect(merged.shards!.map((s) => s.index)).toEqual([1, 2])
+    expect(merged.workers).toBe(4)
+    expect(merged.tests).toHaveLength(6)
+  }, 60_000)
 })
