@@ -1,6 +1,7 @@
 import type { Benchmark } from './benchmark.ts'
 import { auth } from './benchmarks/auth.ts'
 import { isolation } from './benchmarks/isolation.ts'
+import { reporter } from './benchmarks/reporter.ts'
 
 /** Every benchmark `pnpm bench <name>` knows, by name. */
-export const benchmarks: Record<string, Benchmark> = { auth, isolation }
+export const benchmarks: Record<string, Benchmark> = { auth, isolation, reporter }

@@ -21,7 +21,7 @@ export function mergeTimings(parts: readonly TimingsFile[]): MergedTimings {
   for (const part of parts) {
     if (part.version !== TIMINGS_VERSION) {
       throw new Error(
-        `cannot merge a version ${String(part.version)} timings file; this version reads ${TIMINGS_VERSION}`,
+        `cannot merge a version ${String(part.version)} timings file; this version reads ${String(TIMINGS_VERSION)}`,
       )
     }
   }

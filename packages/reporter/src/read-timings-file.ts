@@ -17,11 +17,13 @@ export async function readTimingsFile(path: string): Promise<TimingsFile | undef
   try {
     timings = JSON.parse(text) as TimingsFile
   } catch (error) {
-    throw new Error(`${path} is not a timings file: ${(error as Error).message}`)
+    throw new Error(`${path} is not a timings file: ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   if (timings.version !== TIMINGS_VERSION) {
     throw new Error(
-      `${path} is a version ${String(timings.version)} timings file; this version of @suitekit/reporter reads version ${TIMINGS_VERSION}`,
+      `${path} is a version ${String(timings.version)} timings file; this version of @suitekit/reporter reads version ${String(TIMINGS_VERSION)}`,
     )
   }
   return timings

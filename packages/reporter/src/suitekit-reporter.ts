@@ -20,11 +20,26 @@ import {
 } from './timings-file.js'
 import { uploadTimings } from './upload-timings.js'
 
+/** What the slowest-tests table shows by default, by preset. */
+export const DURATION_PRESETS: {
+  readonly pytest: { readonly slowest: number; readonly thresholdMs: number }
+  readonly js: { readonly slowest: number; readonly thresholdMs: number }
+} = {
+  pytest: { slowest: 25, thresholdMs: 1000 },
+  js: { slowest: 25, thresholdMs: 100 },
+}
+
 /** Options of the reporter: `reporters: ['default', new SuitekitReporter({ ... })]`. */
 export interface SuitekitReporterOptions {
+  /**
+   * `'pytest'`: the 25 slowest tests of 1 s or more (`pytest --durations=25 --durations-min=1.0`);
+   * `'js'`: of 100 ms or more, for JS suites whose tests are mostly fast. `slowest` and
+   * `thresholdMs` override it. @default 'pytest'
+   */
+  preset?: keyof typeof DURATION_PRESETS
   /** Rows in the slowest tests and files tables. @default 25 */
   slowest?: number
-  /** Tests faster than this stay out of the slowest-tests table; 1000 is pytest's habit, 100 suits JS unit tests. @default 1000 */
+  /** Tests faster than this stay out of the slowest-tests table. @default 1000 (100 with the 'js' preset) */
   thresholdMs?: number
   /**
    * Where the JSON timings file goes, relative to the project root; `false` for none.
@@ -66,7 +81,15 @@ export class SuitekitReporter implements Reporter {
   brokenBudgets: string[] = []
 
   constructor(options: SuitekitReporterOptions = {}) {
-    this.options = options
+    const preset = options.preset ?? 'pytest'
+    if (!Object.hasOwn(DURATION_PRESETS, preset)) {
+      throw new Error(
+        `@suitekit/reporter: unknown preset '${String(preset)}'; use ${Object.keys(DURATION_PRESETS)
+          .map((p) => `'${p}'`)
+          .join(' or ')}`,
+      )
+    }
+    this.options = { ...DURATION_PRESETS[preset], ...stripUndefined(options) }
   }
 
   onInit(vitest: Vitest): void {
@@ -245,4 +268,11 @@ function ciInfo(): CiInfo | undefined {
 
 function round(value: number, scale = 100): number {
   return Math.round(value * scale) / scale
+}
+
+/** The options that were given, so that an explicit `undefined` does not hide a preset's value. */
+function stripUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as Partial<T>
 }

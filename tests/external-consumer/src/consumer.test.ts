@@ -99,6 +99,7 @@ describe('published packages, installed from their tarballs outside the workspac
       '@mikro-orm/sqlite@7.2.1',
       '@mikro-orm/core@7.2.1',
       '@mikro-orm/sql@7.2.1',
+      'vitest@5.1.1',
     ]
     run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files, ...peers])
     writeFileSync(join(project, 'usage.ts'), usage)
@@ -130,6 +131,43 @@ describe('published packages, installed from their tarballs outside the workspac
       assert.deepEqual(printed, expected)
     })
   }
+
+  it("runs vitest with the reporter, its runner and its sequencer as the reporter's README configures them", () => {
+    const readme = readFileSync(join(root, 'packages', 'reporter', 'README.md'), 'utf8')
+    const config = /^## As a vitest reporter\n[\s\S]*?```ts\n([\s\S]*?)```/m.exec(readme)?.[1]
+    assert.ok(config, "reporter: README has no config snippet under '## As a vitest reporter'")
+    writeFileSync(join(project, 'vitest.config.ts'), config)
+    writeFileSync(
+      join(project, 'slow.test.ts'),
+      "import { beforeEach, test } from 'vitest'\n" +
+        'beforeEach(() => new Promise((r) => setTimeout(r, 50)))\n' +
+        "test('sleeps', () => new Promise((r) => setTimeout(r, 150)))\n",
+    )
+    const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs')
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !k.startsWith('VITEST') && k !== 'GITHUB_STEP_SUMMARY',
+      ),
+    )
+    const out = execFileSync(process.execPath, [vitest, 'run', 'slow.test.ts'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...env, NO_COLOR: '1' },
+    })
+    // the split columns are filled: the runner was found by its package specifier and measured
+    assert.match(
+      out,
+      /slowest 1 test\(s\) at or above 0\.10s:\n\s+total\s+setup\s+body\s+teardown\s+test\n\s+0\.\d\ds\s+0\.0\ds\s+0\.[12]\ds\s+0\.0\ds\s+slow\.test\.ts > sleeps/,
+    )
+    const timings = JSON.parse(
+      readFileSync(join(project, '.suitekit', 'timings', 'timings.json'), 'utf8'),
+    ) as { version: number; tests: { name: string }[] }
+    assert.equal(timings.version, 1)
+    assert.deepEqual(
+      timings.tests.map((t) => t.name),
+      ['sleeps'],
+    )
+  })
 
   it('type-checks the usage and every README snippet against the shipped declarations', () => {
     writeFileSync(

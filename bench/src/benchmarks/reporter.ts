@@ -1,0 +1,237 @@
+import { execFile } from 'node:child_process'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { imbalance, type TimingsFile } from '@suitekit/reporter'
+import type { Benchmark } from '../benchmark.ts'
+import { progress } from '../measure.ts'
+
+const run = promisify(execFile)
+const require = createRequire(import.meta.url)
+const vitestBin = join(require.resolve('vitest/package.json'), '..', 'vitest.mjs')
+const reporterDist = join(require.resolve('@suitekit/reporter/package.json'), '..', 'dist')
+// under node_modules: bare imports resolve from here, and no task input of the repo changes
+const workDir = fileURLToPath(
+  new URL('../../node_modules/.cache/suitekit-reporter-bench/', import.meta.url),
+)
+
+const OVERHEAD_ROUNDS = 9
+const FILES = 40
+const TESTS_PER_FILE = 50
+const SHARDS = 4
+
+/** One vitest run in a child process; returns its wall time. */
+async function vitest(
+  root: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<number> {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('VITEST') && k !== 'GITHUB_STEP_SUMMARY',
+    ),
+  )
+  const started = performance.now()
+  try {
+    await run(process.execPath, [vitestBin, 'run', ...args], {
+      cwd: root,
+      env: { ...clean, NO_COLOR: '1', ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
+    throw new Error(`vitest run ${args.join(' ')} failed in ${root}:\n${stdout}\n${stderr}`, {
+      cause: error,
+    })
+  }
+  return performance.now() - started
+}
+
+type Setup = 'plain' | 'reporter' | 'full'
+
+/**
+ * A vitest config file (plain objects, so that it needs no import from the suite's folder):
+ * `plain` without suitekit, `reporter` with the reporter only, `full` with the reporter, the timing
+ * runner and the timing sequencer. The reporter's end-of-run work is timed into COST_FILE.
+ */
+function configFile(test: Record<string, unknown>, setup: Setup): string {
+  if (setup === 'plain') return `export default { test: ${JSON.stringify(test)} }\n`
+  const dist = (file: string) => JSON.stringify(join(reporterDist, file))
+  return `import { writeFileSync } from 'node:fs'
+import { SuitekitReporter } from ${dist('index.js')}
+import TimingSequencer from ${dist('timing-sequencer.js')}
+const reporter = new SuitekitReporter({ outputFile: process.env.TIMINGS_FILE ?? false, print: () => {} })
+const end = reporter.onTestRunEnd.bind(reporter)
+reporter.onTestRunEnd = async (...args) => {
+  const started = performance.now()
+  await end(...args)
+  if (process.env.COST_FILE) writeFileSync(process.env.COST_FILE, String(performance.now() - started))
+}
+export default {
+  test: {
+    ...${JSON.stringify(test)},
+    ${setup === 'full' ? `runner: ${dist('timing-runner.js')},` : ''}
+    sequence: process.env.SUITEKIT_BENCH_COUNT_SHARDS ? {} : { sequencer: TimingSequencer },
+    reporters: ['default', reporter],
+  },
+}
+`
+}
+
+async function writeConfigs(root: string, test: Record<string, unknown>): Promise<void> {
+  for (const setup of ['plain', 'reporter', 'full'] as const)
+    await writeFile(join(root, `${setup}.config.mjs`), configFile(test, setup))
+}
+
+/** Files of tests that each do a little real work, with hooks and a fixture. */
+async function writeOverheadSuite(root: string): Promise<void> {
+  await rm(root, { recursive: true, force: true })
+  await mkdir(root, { recursive: true })
+  const file = `import { createHash } from 'node:crypto'
+import { beforeEach, afterEach, test as base, expect } from 'vitest'
+const test = base.extend({ data: async ({}, use) => { await use(Buffer.alloc(4096, 7)) } })
+let rounds = 0
+beforeEach(() => { rounds = 40 })
+afterEach(() => { rounds = 0 })
+for (let i = 0; i < ${TESTS_PER_FILE}; i++) {
+  test('hashes ' + i, ({ data }) => {
+    let digest = data
+    for (let r = 0; r < rounds * 5; r++) digest = createHash('sha256').update(digest).digest()
+    expect(digest.length).toBe(32)
+  })
+}
+`
+  for (let i = 0; i < FILES; i++) await writeFile(join(root, `work-${i}.test.ts`), file)
+  const test = { include: ['*.test.ts'], maxWorkers: 2, isolate: false }
+  await writeConfigs(root, test)
+}
+
+/** Test file durations of a skewed suite: two long files, a few medium, many short ones. */
+const SKEWED_MS = [1600, 1200, 700, 600, 400, 300, 200, 200, 150, 150, 100, 100, 100, 80, 60, 60]
+
+async function writeSkewedSuite(root: string): Promise<void> {
+  await rm(root, { recursive: true, force: true })
+  await mkdir(root, { recursive: true })
+  for (const [i, ms] of SKEWED_MS.entries()) {
+    await writeFile(
+      join(root, `file-${String(i).padStart(2, '0')}.test.ts`),
+      `import { test } from 'vitest'\ntest('sleeps ${ms} ms', () => new Promise((r) => setTimeout(r, ${ms})))\n`,
+    )
+  }
+  // one worker per shard: a shard's time is the sum of its files, as on a one-core CI machine
+  const test = { include: ['*.test.ts'], maxWorkers: 1, isolate: false }
+  await writeConfigs(root, test)
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+/** Busy time of one shard run: the sum of its files' totals, from its timings file. */
+async function busyOf(path: string): Promise<number> {
+  const timings = JSON.parse(await readFile(path, 'utf8')) as TimingsFile
+  return timings.files.reduce((sum, f) => sum + f.totalMs, 0)
+}
+
+/** Reporter overhead on a real suite, and shard balance by count vs by recorded time. */
+export const reporter: Benchmark = {
+  description:
+    'reporter overhead (with vs without, same suite) and 4-shard imbalance by count vs by time',
+  async run() {
+    const overheadRoot = join(workDir, 'overhead')
+    await writeOverheadSuite(overheadRoot)
+    progress('overhead: warming up every configuration once')
+    for (const setup of ['plain', 'reporter', 'full'])
+      await vitest(overheadRoot, ['--config', `${setup}.config.mjs`])
+    const wall: Record<Setup, number[]> = { plain: [], reporter: [], full: [] }
+    const busy: Record<'reporter' | 'full', number[]> = { reporter: [], full: [] }
+    const endCost: number[] = []
+    const timings = join(overheadRoot, 'timings.json')
+    const cost = join(overheadRoot, 'cost.txt')
+    for (let round = 1; round <= OVERHEAD_ROUNDS; round++) {
+      progress(
+        `overhead: round ${round}/${OVERHEAD_ROUNDS} (${FILES * TESTS_PER_FILE} tests: without suitekit, with the reporter, with reporter + runner)`,
+      )
+      // alternated, so that machine noise hits every setup alike
+      wall.plain.push(await vitest(overheadRoot, ['--config', 'plain.config.mjs']))
+      for (const setup of ['reporter', 'full'] as const) {
+        wall[setup].push(
+          await vitest(overheadRoot, ['--config', `${setup}.config.mjs`], {
+            TIMINGS_FILE: timings,
+            COST_FILE: cost,
+          }),
+        )
+        busy[setup].push(await busyOf(timings))
+        if (setup === 'full') endCost.push(Number(await readFile(cost, 'utf8')))
+      }
+    }
+    const plainMs = median(wall.plain)
+    const fullMs = median(wall.full)
+    // the runner's cost is inside the workers' test time: the difference in summed file time,
+    // spread over the 2 workers; the reporter's is its own end-of-run work, timed in place
+    const runnerMs = (median(busy.full) - median(busy.reporter)) / 2
+    const reporterMs = median(endCost)
+    const overheadPct = ((runnerMs + reporterMs) / plainMs) * 100
+    const wallOverheadPct = ((fullMs - plainMs) / plainMs) * 100
+
+    const shardRoot = join(workDir, 'shards')
+    await writeSkewedSuite(shardRoot)
+    progress('shards: recording the timings of a full run')
+    const timingsFile = join(shardRoot, 'timings.json')
+    await vitest(shardRoot, ['--config', 'full.config.mjs'], { TIMINGS_FILE: timingsFile })
+    const countBusy: number[] = []
+    const timingBusy: number[] = []
+    for (let index = 1; index <= SHARDS; index++) {
+      progress(`shards: shard ${index}/${SHARDS}, split by count (vitest) and by time (suitekit)`)
+      const countFile = join(shardRoot, `count-${index}.json`)
+      // the reporter only records; vitest's own sequencer splits by count
+      await vitest(shardRoot, ['--config', 'full.config.mjs', `--shard=${index}/${SHARDS}`], {
+        TIMINGS_FILE: countFile,
+        SUITEKIT_BENCH_COUNT_SHARDS: '1',
+      })
+      countBusy.push(await busyOf(countFile))
+      const timingFile = join(shardRoot, `timing-${index}.json`)
+      await vitest(shardRoot, ['--config', 'full.config.mjs', `--shard=${index}/${SHARDS}`], {
+        TIMINGS_FILE: timingFile,
+        SUITEKIT_TIMINGS_FILE: timingsFile,
+      })
+      timingBusy.push(await busyOf(timingFile))
+    }
+    const countImbalance = imbalance(countBusy)
+    const timingImbalance = imbalance(timingBusy)
+
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+    const table = [
+      `reporter overhead, medians of ${OVERHEAD_ROUNDS} alternated rounds of ${FILES * TESTS_PER_FILE} tests (${FILES} files, 2 workers):`,
+      `  wall without suitekit          ${s(plainMs)} (runs ranged ${s(Math.min(...wall.plain))} to ${s(Math.max(...wall.plain))}: the machine's noise)`,
+      `  wall with reporter + runner    ${s(fullMs)} (${wallOverheadPct.toFixed(1)} %, within that noise)`,
+      `  runner, in the workers         ${runnerMs.toFixed(1)} ms (summed test time with minus without the runner, / 2 workers)`,
+      `  reporter, at the end of run    ${reporterMs.toFixed(1)} ms (timed in place)`,
+      `  overhead                       ${overheadPct.toFixed(2)} % of the wall time (target: under 2 %)`,
+      '',
+      `4 shards of a skewed suite (16 files, ${s(SKEWED_MS.reduce((a, b) => a + b, 0))} of sleeps), busy time per shard:`,
+      `  by file count (vitest --shard)  ${countBusy.map(s).join('  ')}   max/mean ${countImbalance.toFixed(2)}`,
+      `  by recorded time (suitekit)     ${timingBusy.map(s).join('  ')}   max/mean ${timingImbalance.toFixed(2)}`,
+    ].join('\n')
+    return {
+      table,
+      figures: {
+        overhead_pct: round(overheadPct),
+        wall_overhead_pct: round(wallOverheadPct),
+        plain_wall_ms: Math.round(plainMs),
+        full_wall_ms: Math.round(fullMs),
+        runner_ms: round(runnerMs),
+        reporter_end_ms: round(reporterMs),
+        count_shard_imbalance: round(countImbalance),
+        timing_shard_imbalance: round(timingImbalance),
+      },
+    }
+  },
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100
+}
