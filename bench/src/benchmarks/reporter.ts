@@ -49,12 +49,12 @@ async function vitest(
   return performance.now() - started
 }
 
-type Setup = 'plain' | 'reporter' | 'full'
+type Setup = 'plain' | 'full'
 
 /**
  * A vitest config file (plain objects, so that it needs no import from the suite's folder):
- * `plain` without suitekit, `reporter` with the reporter only, `full` with the reporter, the timing
- * runner and the timing sequencer. The reporter's end-of-run work is timed into COST_FILE.
+ * `plain` without suitekit, `full` with the reporter, the timing runner and the timing sequencer.
+ * The reporter's end-of-run work is timed into COST_FILE.
  */
 function configFile(test: Record<string, unknown>, setup: Setup): string {
   if (setup === 'plain') return `export default { test: ${JSON.stringify(test)} }\n`
@@ -72,7 +72,7 @@ reporter.onTestRunEnd = async (...args) => {
 export default {
   test: {
     ...${JSON.stringify(test)},
-    ${setup === 'full' ? `runner: ${dist('timing-runner.js')},` : ''}
+    runner: ${dist('timing-runner.js')},
     sequence: process.env.SUITEKIT_BENCH_COUNT_SHARDS ? {} : { sequencer: TimingSequencer },
     reporters: ['default', reporter],
   },
@@ -81,7 +81,7 @@ export default {
 }
 
 async function writeConfigs(root: string, test: Record<string, unknown>): Promise<void> {
-  for (const setup of ['plain', 'reporter', 'full'] as const)
+  for (const setup of ['plain', 'full'] as const)
     await writeFile(join(root, `${setup}.config.mjs`), configFile(test, setup))
 }
 
@@ -106,6 +106,85 @@ for (let i = 0; i < ${TESTS_PER_FILE}; i++) {
   for (let i = 0; i < FILES; i++) await writeFile(join(root, `work-${i}.test.ts`), file)
   const test = { include: ['*.test.ts'], maxWorkers: 2, isolate: false }
   await writeConfigs(root, test)
+}
+
+const AB_FILES = 40
+const AB_TESTS_PER_FILE = 250
+
+/**
+ * The timing runner, switched off for the files named `*-plain`: one vitest run then holds files
+ * with and without it, on the same warm workers, so that the machine's noise hits both.
+ */
+function abRunnerFile(): string {
+  return `import { TestRunner } from 'vitest'
+import TimingRunner from ${JSON.stringify(join(reporterDist, 'timing-runner.js'))}
+const base = TestRunner.prototype
+const plain = (task) => !task.file.name.includes('-timed')
+export default class AbRunner extends TimingRunner {
+  extendTaskContext(c) { return plain(c.task) ? base.extendTaskContext.call(this, c) : super.extendTaskContext(c) }
+  onBeforeRunTask(t) { return plain(t) ? base.onBeforeRunTask.call(this, t) : super.onBeforeRunTask(t) }
+  onBeforeTryTask(t, o) { return plain(t) ? base.onBeforeTryTask.call(this, t, o) : super.onBeforeTryTask(t, o) }
+  runTask(t) { return plain(t) ? TestRunner.getTestFn(t)() : super.runTask(t) }
+  onAfterRetryTask(t, o) { return plain(t) ? base.onAfterRetryTask.call(this, t, o) : super.onAfterRetryTask(t, o) }
+  onAfterRunTask(t) { return plain(t) ? base.onAfterRunTask.call(this, t) : super.onAfterRunTask(t) }
+  onAfterRunSuite(s) { return plain(s) ? base.onAfterRunSuite.call(this, s) : super.onAfterRunSuite(s) }
+}
+`
+}
+
+/**
+ * Runs one warm-up file on each worker first (a worker's first file pays the JIT's warm-up), then
+ * each pair of a plain and a timed file, in random order within the pair.
+ */
+const AB_SEQUENCER = `class AbSequencer {
+  async shard(files) { return files }
+  async sort(files) {
+    const warm = files.filter((f) => f.moduleId.includes('-warm'))
+    const rest = files.filter((f) => !f.moduleId.includes('-warm')).sort((a, b) => a.moduleId.localeCompare(b.moduleId))
+    for (let i = 0; i + 1 < rest.length; i += 2) if (Math.random() < 0.5) [rest[i], rest[i + 1]] = [rest[i + 1], rest[i]]
+    return [...warm, ...rest]
+  }
+}`
+
+/** Files of trivial tests with hooks and a fixture, half of them without the timing runner. */
+async function writeAbSuite(root: string): Promise<void> {
+  await rm(root, { recursive: true, force: true })
+  await mkdir(root, { recursive: true })
+  const file = `import { beforeEach, afterEach, test as base, expect } from 'vitest'
+const test = base.extend({ data: async ({}, use) => { await use(7) } })
+let rounds = 0
+beforeEach(() => { rounds = 40 })
+afterEach(() => { rounds = 0 })
+for (let i = 0; i < ${AB_TESTS_PER_FILE}; i++) {
+  test('adds ' + i, ({ data }) => { expect(data + rounds).toBe(47) })
+}
+`
+  for (let i = 0; i < AB_FILES / 2; i++) {
+    const pair = `f${String(i).padStart(2, '0')}`
+    await writeFile(join(root, `${pair}-plain.test.ts`), file)
+    await writeFile(join(root, `${pair}-timed.test.ts`), file)
+  }
+  for (const worker of [1, 2]) await writeFile(join(root, `w${worker}-warm.test.ts`), file)
+  await writeFile(join(root, 'ab-runner.mjs'), abRunnerFile())
+  const test = { include: ['*.test.ts'], maxWorkers: 2, isolate: false, runner: './ab-runner.mjs' }
+  await writeFile(
+    join(root, 'ab.config.mjs'),
+    `import { SuitekitReporter } from ${JSON.stringify(join(reporterDist, 'index.js'))}
+${AB_SEQUENCER}
+export default { test: { ...${JSON.stringify(test)}, sequence: { sequencer: AbSequencer }, reporters: [new SuitekitReporter({ outputFile: process.env.TIMINGS_FILE, print: () => {} })] } }
+`,
+  )
+}
+
+/** The runner's cost per test in one A/B run: timed files' test time minus plain files', per test. */
+async function runnerCostPerTest(path: string): Promise<number> {
+  const timings = JSON.parse(await readFile(path, 'utf8')) as TimingsFile
+  let difference = 0
+  for (const { file, testsMs } of timings.files) {
+    if (file.includes('-timed')) difference += testsMs
+    else if (file.includes('-plain')) difference -= testsMs
+  }
+  return difference / ((AB_FILES / 2) * AB_TESTS_PER_FILE)
 }
 
 /** Test file durations of a skewed suite: two long files, a few medium, many short ones. */
@@ -142,37 +221,44 @@ export const reporter: Benchmark = {
     'reporter overhead (with vs without, same suite) and 4-shard imbalance by count vs by time',
   async run() {
     const overheadRoot = join(workDir, 'overhead')
+    const abRoot = join(workDir, 'ab')
     await writeOverheadSuite(overheadRoot)
+    await writeAbSuite(abRoot)
     progress('overhead: warming up every configuration once')
-    for (const setup of ['plain', 'reporter', 'full'])
+    for (const setup of ['plain', 'full'])
       await vitest(overheadRoot, ['--config', `${setup}.config.mjs`])
-    const wall: Record<Setup, number[]> = { plain: [], reporter: [], full: [] }
-    const busy: Record<'reporter' | 'full', number[]> = { reporter: [], full: [] }
+    await vitest(abRoot, ['--config', 'ab.config.mjs'], {
+      TIMINGS_FILE: join(abRoot, 'timings.json'),
+    })
+    const wall: Record<Setup, number[]> = { plain: [], full: [] }
     const endCost: number[] = []
+    const perTest: number[] = []
     const timings = join(overheadRoot, 'timings.json')
     const cost = join(overheadRoot, 'cost.txt')
     for (let round = 1; round <= OVERHEAD_ROUNDS; round++) {
       progress(
-        `overhead: round ${round}/${OVERHEAD_ROUNDS} (${FILES * TESTS_PER_FILE} tests: without suitekit, with the reporter, with reporter + runner)`,
+        `overhead: round ${round}/${OVERHEAD_ROUNDS} (${FILES * TESTS_PER_FILE} tests without and with suitekit; ${AB_FILES * AB_TESTS_PER_FILE} tests half with the runner, half without)`,
       )
       // alternated, so that machine noise hits every setup alike
       wall.plain.push(await vitest(overheadRoot, ['--config', 'plain.config.mjs']))
-      for (const setup of ['reporter', 'full'] as const) {
-        wall[setup].push(
-          await vitest(overheadRoot, ['--config', `${setup}.config.mjs`], {
-            TIMINGS_FILE: timings,
-            COST_FILE: cost,
-          }),
-        )
-        busy[setup].push(await busyOf(timings))
-        if (setup === 'full') endCost.push(Number(await readFile(cost, 'utf8')))
-      }
+      wall.full.push(
+        await vitest(overheadRoot, ['--config', 'full.config.mjs'], {
+          TIMINGS_FILE: timings,
+          COST_FILE: cost,
+        }),
+      )
+      endCost.push(Number(await readFile(cost, 'utf8')))
+      const abTimings = join(abRoot, 'timings.json')
+      await vitest(abRoot, ['--config', 'ab.config.mjs'], { TIMINGS_FILE: abTimings })
+      perTest.push(await runnerCostPerTest(abTimings))
     }
     const plainMs = median(wall.plain)
     const fullMs = median(wall.full)
-    // the runner's cost is inside the workers' test time: the difference in summed file time,
-    // spread over the 2 workers; the reporter's is its own end-of-run work, timed in place
-    const runnerMs = (median(busy.full) - median(busy.reporter)) / 2
+    // the runner's cost is inside the workers' test time: its cost per test, measured side by side
+    // in one run, times the suite's tests, spread over the 2 workers; the reporter's is its own
+    // end-of-run work, timed in place
+    const perTestMs = median(perTest)
+    const runnerMs = (perTestMs * FILES * TESTS_PER_FILE) / 2
     const reporterMs = median(endCost)
     const overheadPct = ((runnerMs + reporterMs) / plainMs) * 100
     const wallOverheadPct = ((fullMs - plainMs) / plainMs) * 100
@@ -207,10 +293,10 @@ export const reporter: Benchmark = {
     const table = [
       `reporter overhead, medians of ${OVERHEAD_ROUNDS} alternated rounds of ${FILES * TESTS_PER_FILE} tests (${FILES} files, 2 workers):`,
       `  wall without suitekit          ${s(plainMs)} (runs ranged ${s(Math.min(...wall.plain))} to ${s(Math.max(...wall.plain))}: the machine's noise)`,
-      `  wall with reporter + runner    ${s(fullMs)} (${wallOverheadPct.toFixed(1)} %, within that noise)`,
-      `  runner, in the workers         ${runnerMs.toFixed(1)} ms (summed test time with minus without the runner, / 2 workers)`,
+      `  wall with suitekit             ${s(fullMs)} (${wallOverheadPct >= 0 ? '+' : ''}${wallOverheadPct.toFixed(1)} %; runs ranged ${s(Math.min(...wall.full))} to ${s(Math.max(...wall.full))})`,
+      `  runner, in the workers         ${runnerMs.toFixed(1)} ms (${(perTestMs * 1000).toFixed(1)} µs per test x ${FILES * TESTS_PER_FILE} tests / 2 workers; per test: median of ${OVERHEAD_ROUNDS} runs, files with and without the runner side by side)`,
       `  reporter, at the end of run    ${reporterMs.toFixed(1)} ms (timed in place)`,
-      `  overhead                       ${overheadPct.toFixed(2)} % of the wall time (target: under 2 %)`,
+      `  overhead by parts              ${overheadPct.toFixed(2)} % of the wall time (target: under 2 %; the wall difference above is the check when its ranges are tight)`,
       '',
       `4 shards of a skewed suite (16 files, ${s(SKEWED_MS.reduce((a, b) => a + b, 0))} of sleeps), busy time per shard:`,
       `  by file count (vitest --shard)  ${countBusy.map(s).join('  ')}   max/mean ${countImbalance.toFixed(2)}`,
@@ -224,6 +310,7 @@ export const reporter: Benchmark = {
         plain_wall_ms: Math.round(plainMs),
         full_wall_ms: Math.round(fullMs),
         runner_ms: round(runnerMs),
+        runner_us_per_test: round(perTestMs * 1000),
         reporter_end_ms: round(reporterMs),
         count_shard_imbalance: round(countImbalance),
         timing_shard_imbalance: round(timingImbalance),

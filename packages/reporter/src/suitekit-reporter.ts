@@ -14,6 +14,7 @@ import {
   TIMINGS_VERSION,
   type CiInfo,
   type FileTiming,
+  type PhaseSplit,
   type ShardInfo,
   type TestTiming,
   type TimingsFile,
@@ -153,7 +154,9 @@ export class SuitekitReporter implements Reporter {
         totalMs: round(importMs + d.collectDuration + setupMs + d.duration),
         worker: d.concurrencyId,
       })
-      for (const test of module.children.allTests()) tests.push(testTiming(file, test))
+      const phases = module.meta().suitekitPhases ?? {}
+      for (const test of module.children.allTests())
+        tests.push(testTiming(file, test, phases[test.id]))
     }
     const { busyMs, efficiency } = parallelEfficiency(files, wallMs, this.workers)
     const shard = this.shardInfo()
@@ -229,10 +232,12 @@ export class SuitekitReporter implements Reporter {
   }
 }
 
-/** One test's timing from vitest's report and the split `@suitekit/reporter/runner` left in its meta. */
-function testTiming(file: string, test: TestCase): TestTiming {
+/**
+ * One test's timing from vitest's report, with the split `@suitekit/reporter/runner` measured:
+ * `phases` holds each attempt's setup, body and teardown, flat.
+ */
+function testTiming(file: string, test: TestCase, phases: number[] = []): TestTiming {
   const diagnostic = test.diagnostic()
-  const phases = test.meta().suitekit?.phases ?? []
   const timing: TestTiming = {
     file,
     name: test.fullName,
@@ -241,15 +246,26 @@ function testTiming(file: string, test: TestCase): TestTiming {
     retries: diagnostic?.retryCount ?? 0,
     flaky: diagnostic?.flaky ?? false,
   }
-  const split = phases.at(-1)
+  const splitOf = (attempt: number): PhaseSplit | undefined =>
+    phases.length >= attempt * 3 + 3
+      ? {
+          setupMs: phases[attempt * 3]!,
+          bodyMs: phases[attempt * 3 + 1]!,
+          teardownMs: phases[attempt * 3 + 2]!,
+        }
+      : undefined
+  const split = splitOf(phases.length / 3 - 1)
   if (split) timing.split = split
   const attempts = test.attempts()
   if (attempts.length > 1) {
-    timing.attempts = attempts.map((attempt, i) => ({
-      durationMs: round(attempt.duration),
-      state: attempt.state,
-      ...(phases[i] ? { split: phases[i] } : {}),
-    }))
+    timing.attempts = attempts.map((attempt, i) => {
+      const attemptSplit = splitOf(i)
+      return {
+        durationMs: round(attempt.duration),
+        state: attempt.state,
+        ...(attemptSplit ? { split: attemptSplit } : {}),
+      }
+    })
   }
   return timing
 }

@@ -1,9 +1,24 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
-import { TestRunner, type RunnerTestCase, type SerializedConfig, type TestContext } from 'vitest'
+import {
+  TestRunner,
+  type RunnerTask,
+  type RunnerTestCase,
+  type RunnerTestSuite,
+  type TestContext,
+} from 'vitest'
 import type {} from './task-meta.js'
-import type { PhaseSplit } from './timings-file.js'
 
 type TryOptions = Parameters<TestRunner['onBeforeTryTask']>[1]
+
+/** One test as it runs: where vitest's clock started, and its current attempt. */
+interface Running {
+  /** When vitest started the test's clock (just after `onBeforeRunTask`). */
+  runStartedAt: number
+  attempt?: Attempt
+  /** Each attempt's setup, body and teardown, flat. */
+  phases: number[]
+  /** When the last attempt ended (`onAfterRetryTask`). */
+  lastAttemptEndedAt?: number
+}
 
 /** One attempt of one test, as it runs. */
 interface Attempt {
@@ -14,142 +29,144 @@ interface Attempt {
   lastFixtureAt?: number
 }
 
-/** Attempts running, by test context (for fixture assignments). */
+/** Tests running (several at once under `describe.concurrent`). */
+const running = new WeakMap<RunnerTask, Running>()
+/** The attempt running, by test context (for fixture assignments). */
 const byContext = new WeakMap<object, Attempt>()
-/** The id of the test whose spans are running (tests of a `describe.concurrent` run side by side). */
-const currentTest = new AsyncLocalStorage<string>()
+/** The splits of each test file's tests, until the file ends. */
+const phasesByFile = new WeakMap<RunnerTask, Record<string, number[]>>()
 
 /**
- * vitest's test runner, plus a stopwatch: it splits every test attempt into setup (`beforeEach`
- * hooks and fixture setup), body (the test function) and teardown (`afterEach` hooks, cleanups and
- * fixture teardown), and leaves the split in the test's `meta` for `SuitekitReporter`; vitest
- * itself reports only the total. Use it with `test: { runner: '@suitekit/reporter/runner' }`.
+ * vitest's test runner, plus a stopwatch: it splits every test attempt into setup (`aroundEach`
+ * and `beforeEach` hooks, fixture setup), body (the test function) and teardown (`afterEach` and
+ * `aroundEach` hooks, cleanups and fixture teardown), and leaves the splits in each test file's
+ * `meta` for `SuitekitReporter`; vitest itself reports only the total. Use it with
+ * `test: { runner: '@suitekit/reporter/runner' }`.
  */
 export default class TimingRunner extends TestRunner {
-  /** Attempts running, by test id. */
-  private readonly running = new Map<string, Attempt>()
-
-  constructor(config: SerializedConfig) {
-    super(config)
-    // vitest wraps each phase of a test in a trace span: `run.test` around the whole test,
-    // `test.callback` around fixture setup plus the test function
-    const traceSpan = this.trace
-    this.trace = <T>(
-      name: string,
-      attributes: Record<string, unknown> | (() => T),
-      cb?: () => T,
-    ): T => {
-      const run = (cb ?? attributes) as () => T
-      const attrs = typeof attributes === 'object' ? attributes : {}
-      if (name === 'run.test') {
-        const id = attrs['vitest.test.id']
-        if (typeof id === 'string') return traceSpan(name, attrs, () => currentTest.run(id, run))
-      }
-      if (name === 'test.callback') {
-        const id = currentTest.getStore()
-        const attempt = id === undefined ? undefined : this.running.get(id)
-        if (attempt) return traceSpan(name, attrs, () => timeCallback(attempt, run))
-      }
-      return traceSpan(name, attrs, run)
-    }
+  override onBeforeRunTask(test: RunnerTask): Promise<void> {
+    const done = super.onBeforeRunTask(test) // synchronous work; vitest starts its clock right after
+    if (test.type === 'test') running.set(test, { runStartedAt: performance.now(), phases: [] })
+    return done
   }
 
-  override onBeforeTryTask(
-    test: Parameters<TestRunner['onBeforeTryTask']>[0],
-    options: TryOptions,
-  ): void {
+  override onBeforeTryTask(test: RunnerTask, options: TryOptions): void {
     super.onBeforeTryTask(test, options)
-    if (test.type !== 'test') return
+    const state = running.get(test)
+    if (!state || test.type !== 'test') return
     watchFixtures(test.context)
-    const attempt: Attempt = { startedAt: performance.now() }
-    this.running.set(test.id, attempt)
+    // the first attempt's setup starts with vitest's clock (aroundEach hooks run before this call)
+    const startedAt = state.attempt === undefined ? state.runStartedAt : performance.now()
+    const attempt: Attempt = { startedAt }
+    state.attempt = attempt
     byContext.set(test.context, attempt)
   }
 
-  override async onAfterRetryTask(test: RunnerTestCase, options: TryOptions): Promise<void> {
-    const attempt = this.running.get(test.id)
-    if (attempt) {
-      this.running.delete(test.id)
-      byContext.delete(test.context)
-      test.meta.suitekit ??= { phases: [] }
-      test.meta.suitekit.phases.push(splitOf(attempt, performance.now()))
+  /** Runs the test function (fixture setup included), noting when it starts and ends. */
+  async runTask(test: RunnerTestCase): Promise<void> {
+    const fn = TestRunner.getTestFn(test) as (() => unknown) | undefined
+    if (!fn) throw new Error('Test function is not found. Did you add it using `setFn`?')
+    const attempt = running.get(test)?.attempt
+    if (!attempt) {
+      await fn()
+      return
     }
-    await super.onAfterRetryTask(test, options)
+    attempt.callbackStartedAt = performance.now()
+    attempt.lastFixtureAt = undefined
+    try {
+      await fn()
+    } finally {
+      attempt.callbackEndedAt = performance.now()
+    }
   }
-}
 
-/** Runs the test callback, noting when it starts and ends. */
-function timeCallback<T>(attempt: Attempt, run: () => T): T {
-  attempt.callbackStartedAt = performance.now()
-  attempt.lastFixtureAt = undefined
-  const ended = () => {
-    attempt.callbackEndedAt = performance.now()
+  override onAfterRetryTask(test: RunnerTestCase, options: TryOptions): Promise<void> {
+    const state = running.get(test)
+    if (state?.attempt) {
+      const endedAt = performance.now()
+      byContext.delete(test.context)
+      pushSplit(state.phases, state.attempt, endedAt)
+      state.lastAttemptEndedAt = endedAt
+    }
+    return super.onAfterRetryTask(test, options)
   }
-  const result = run()
-  if (!isThenable(result)) {
-    ended()
-    return result
+
+  override onAfterRunTask(test: RunnerTask): void {
+    const state = running.get(test)
+    if (state?.lastAttemptEndedAt !== undefined) {
+      // vitest stopped the test's clock just before this hook: what ran since the last attempt
+      // (aroundEach teardown, aroundEach fixtures' cleanup) is teardown
+      const { phases } = state
+      const teardown = phases.length - 1
+      phases[teardown] = round(phases[teardown]! + performance.now() - state.lastAttemptEndedAt)
+      let ofFile = phasesByFile.get(test.file)
+      if (!ofFile) phasesByFile.set(test.file, (ofFile = {}))
+      ofFile[test.id] = phases
+    }
+    running.delete(test)
+    super.onAfterRunTask(test)
   }
-  return result.then(
-    (value) => {
-      ended()
-      return value
-    },
-    (error: unknown) => {
-      ended()
-      throw error
-    },
-  ) as T
+
+  override async onAfterRunSuite(suite: RunnerTestSuite): Promise<void> {
+    const phases = suite.file === suite ? phasesByFile.get(suite) : undefined
+    if (phases) {
+      phasesByFile.delete(suite)
+      suite.meta.suitekitPhases = phases
+    }
+    await super.onAfterRunSuite(suite)
+  }
 }
 
 /** Setup: up to the body's start (the last fixture ready); body: to the callback's end; teardown: the rest. */
-function splitOf(attempt: Attempt, endedAt: number): PhaseSplit {
+function pushSplit(phases: number[], attempt: Attempt, endedAt: number): void {
   const { startedAt, callbackStartedAt = endedAt, callbackEndedAt = endedAt } = attempt
   const bodyStartedAt = Math.min(
     Math.max(callbackStartedAt, attempt.lastFixtureAt ?? callbackStartedAt),
     callbackEndedAt,
   )
-  return {
-    setupMs: round(bodyStartedAt - startedAt),
-    bodyMs: round(callbackEndedAt - bodyStartedAt),
-    teardownMs: round(endedAt - callbackEndedAt),
-  }
+  phases.push(
+    round(bodyStartedAt - startedAt),
+    round(callbackEndedAt - bodyStartedAt),
+    round(endedAt - callbackEndedAt),
+  )
 }
 
-const watched = new WeakSet<object>()
+/** One proxy per original prototype, shared by every watched context. */
+const watchingPrototypes = new WeakMap<object, object>()
 
 /**
  * vitest assigns each fixture to the test context (`context[name] = value`) as it becomes ready,
  * and calls the test function right after the last one. A proxy in the context's prototype chain
- * sees those assignments, so that fixture setup counts as setup. (A retry reuses the fixtures'
- * properties, so a retried attempt counts its fixture setup in the body.)
+ * sees those assignments, so that fixture setup counts as setup. All contexts share one proxy, so
+ * that they keep one shape and vitest's own property accesses stay fast. (A retry reuses the
+ * fixtures' properties, so a retried attempt counts its fixture setup in the body.)
  */
 function watchFixtures(context: TestContext): void {
-  if (watched.has(context)) return
-  watched.add(context)
-  const proto = Object.getPrototypeOf(context) as object
-  Object.setPrototypeOf(
-    context,
-    new Proxy(proto, {
-      set(target, key, value, receiver: object) {
-        if (receiver !== context) return Reflect.set(target, key, value, receiver)
-        const attempt = byContext.get(context)
-        if (attempt?.callbackStartedAt !== undefined && attempt.callbackEndedAt === undefined) {
-          attempt.lastFixtureAt = performance.now()
-        }
-        return Reflect.defineProperty(receiver, key, {
-          value,
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        })
-      },
-    }),
-  )
+  const proto = Object.getPrototypeOf(context) as object | null
+  if (proto === null || isWatchingPrototype.has(proto)) return
+  let watching = watchingPrototypes.get(proto)
+  if (!watching) {
+    watching = new Proxy(proto, { set: noteFixture })
+    watchingPrototypes.set(proto, watching)
+    isWatchingPrototype.add(watching)
+  }
+  Object.setPrototypeOf(context, watching)
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
+const isWatchingPrototype = new WeakSet<object>()
+
+/** A new property set on a watched context: note the time when it is a fixture of a running body. */
+function noteFixture(
+  target: object,
+  key: string | symbol,
+  value: unknown,
+  receiver: object,
+): boolean {
+  const attempt = byContext.get(receiver)
+  if (attempt?.callbackStartedAt !== undefined && attempt.callbackEndedAt === undefined) {
+    attempt.lastFixtureAt = performance.now()
+  }
+  return Reflect.set(target, key, value, receiver)
 }
 
 function round(ms: number): number {

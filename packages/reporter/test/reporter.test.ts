@@ -1,53 +1,17 @@
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TestTiming, TimingsFile } from '../src/timings-file.js'
+import type { TimingsFile } from '../src/timings-file.js'
+import { readTimings, runFixture as runFixtureIn, testNamed } from './run-fixture.js'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('./fixtures/durations', import.meta.url))
-const vitestBin = join(
-  createRequire(import.meta.url).resolve('vitest/package.json'),
-  '..',
-  'vitest.mjs',
-)
 const timingsCli = fileURLToPath(new URL('../dist/timings-cli.js', import.meta.url))
-
-/** One vitest run of the fixture project in a child process; never throws on a failed run. */
-async function runFixture(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !k.startsWith('VITEST') && k !== 'GITHUB_STEP_SUMMARY',
-    ),
-  )
-  try {
-    const { stdout, stderr } = await run(process.execPath, [vitestBin, 'run', ...args], {
-      cwd: root,
-      env: { ...clean, NO_COLOR: '1', ...env },
-    })
-    return { stdout, stderr, code: 0 }
-  } catch (error) {
-    const { stdout, stderr, code } = error as { stdout: string; stderr: string; code: number }
-    return { stdout, stderr, code }
-  }
-}
-
-async function readTimings(path: string): Promise<TimingsFile> {
-  return JSON.parse(await readFile(path, 'utf8')) as TimingsFile
-}
-
-function testNamed(timings: TimingsFile, name: string): TestTiming {
-  const test = timings.tests.find((t) => t.name === name)
-  if (!test) throw new Error(`no test '${name}' in the timings`)
-  return test
-}
+const runFixture = (args: string[], env: Record<string, string>) => runFixtureIn(root, args, env)
 
 let dir: string
 let first: { stdout: string; code: number }
@@ -101,6 +65,12 @@ describe('SuitekitReporter in a vitest run', () => {
     expect(flaky).toMatchObject({ state: 'passed', retries: 1, flaky: true })
     expect(flaky.attempts!.map((a) => a.state)).toEqual(['failed', 'passed'])
     for (const attempt of flaky.attempts!) expect(attempt.durationMs).toBeGreaterThanOrEqual(345)
+    // each attempt has its own split: the 50 ms body, between the 100 ms beforeEach and 200 ms afterEach
+    for (const attempt of flaky.attempts!) {
+      expect(attempt.split!.setupMs).toBeGreaterThanOrEqual(95)
+      expect(attempt.split!.bodyMs).toBeGreaterThanOrEqual(45)
+      expect(attempt.split!.teardownMs).toBeGreaterThanOrEqual(195)
+    }
     expect(first.stdout).toMatch(
       /1 flaky test\(s\), failed, then passed on a retry:\n {2}split\.test\.ts > fails once, then passes: 0\.\d\ds failed, 0\.\d\ds passed/,
     )
