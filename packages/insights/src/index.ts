@@ -1,2 +1,8 @@
 export { createDatabase } from './database.js'
 export type { DatabaseResource } from './database.js'
+export { parseJUnitXml } from './parse-junit-xml.js'
+export { parseReporterJson } from './parse-reporter-json.js'
+export { parseUpload, UPLOAD_CONTENT_TYPES } from './parse-upload.js'
+export { UPLOAD_LIMITS } from './run-report.js'
+export type { RunReport, TestResultReport } from './run-report.js'
+export { UploadFormatError } from './upload-format-error.js'
