@@ -115,7 +115,10 @@ function testResult(
 }
 
 function seconds(value: string, field: string): number {
-  const parsed = Number(value.replaceAll(',', ''))
+  // thousands separators (Surefire on some locales: "1,234.5"); a decimal comma ("0,5") is refused
+  const parsed = Number(
+    /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(value) ? value.replaceAll(',', '') : value,
+  )
   if (value.trim() === '' || !Number.isFinite(parsed)) {
     throw new UploadFormatError(field, `must be a number of seconds; got '${value}'`)
   }

@@ -129,6 +129,13 @@ describe('JUnit XML from other runners', () => {
     ])
   })
 
+  it('reads thousands separators in times, and refuses a decimal comma', () => {
+    const xml = (time: string) =>
+      `<testsuite name="s"><testcase name="t" time="${time}"/></testsuite>`
+    expect(parseJUnitXml(xml('1,234.5')).results[0]!.durationMs).toBe(1_234_500)
+    expect(formatError(() => parseJUnitXml(xml('0,5'))).field).toBe('testcase[0]@time')
+  })
+
   it('reads Surefire reruns as retries, nested suites and a bare <testsuite> root', () => {
     const report = parseJUnitXml(`<testsuite name="com.example.AppTest" time="3">
   <testcase name="flaky" classname="com.example.AppTest" time="0.5"><flakyFailure message="x"/><flakyError/></testcase>
