@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { duration, name } from './parse-reporter-json.js'
 import { UPLOAD_LIMITS, type RunReport, type TestResultReport } from './run-report.js'
+import { duration, name } from './upload-fields.js'
 import { UploadFormatError } from './upload-format-error.js'
 
 type Element = Record<string, unknown>

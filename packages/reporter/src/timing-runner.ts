@@ -31,8 +31,6 @@ interface Attempt {
 
 /** Tests running (several at once under `describe.concurrent`). */
 const running = new WeakMap<RunnerTask, Running>()
-/** The attempt running, by test context (for fixture assignments). */
-const byContext = new WeakMap<object, Attempt>()
 /** The splits of each test file's tests, until the file ends. */
 const phasesByFile = new WeakMap<RunnerTask, Record<string, number[]>>()
 
@@ -59,7 +57,6 @@ export default class TimingRunner extends TestRunner {
     const startedAt = state.attempt === undefined ? state.runStartedAt : performance.now()
     const attempt: Attempt = { startedAt }
     state.attempt = attempt
-    byContext.set(test.context, attempt)
   }
 
   /** Runs the test function (fixture setup included), noting when it starts and ends. */
@@ -84,7 +81,6 @@ export default class TimingRunner extends TestRunner {
     const state = running.get(test)
     if (state?.attempt) {
       const endedAt = performance.now()
-      byContext.delete(test.context)
       pushSplit(state.phases, state.attempt, endedAt)
       state.lastAttemptEndedAt = endedAt
     }
@@ -162,7 +158,9 @@ function noteFixture(
   value: unknown,
   receiver: object,
 ): boolean {
-  const attempt = byContext.get(receiver)
+  // a watched context is a test's context: its `task` is the test
+  const test = (receiver as Partial<TestContext>).task
+  const attempt = test && running.get(test)?.attempt
   if (attempt?.callbackStartedAt !== undefined && attempt.callbackEndedAt === undefined) {
     attempt.lastFixtureAt = performance.now()
   }
