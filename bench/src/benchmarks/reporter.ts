@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -53,31 +53,47 @@ type Setup = 'plain' | 'full'
 
 /**
  * A vitest config file (plain objects, so that it needs no import from the suite's folder):
- * `plain` without suitekit, `full` with the reporter, the timing runner and the timing sequencer.
- * The reporter's end-of-run work is timed into COST_FILE.
+ * `plain` without suitekit, `full` with the reporter, the timing runner and the timing sequencer,
+ * imported by package name as a user's config does. Loading them and the reporter's end-of-run
+ * work are timed into COST_FILE.
  */
 function configFile(test: Record<string, unknown>, setup: Setup): string {
   if (setup === 'plain') return `export default { test: ${JSON.stringify(test)} }\n`
-  const dist = (file: string) => JSON.stringify(join(reporterDist, file))
   return `import { writeFileSync } from 'node:fs'
-import { SuitekitReporter } from ${dist('index.js')}
-import TimingSequencer from ${dist('timing-sequencer.js')}
+const loadStartedAt = performance.now()
+const { SuitekitReporter } = await import('@suitekit/reporter')
+const { default: TimingSequencer } = await import('@suitekit/reporter/sequencer')
+const loadMs = performance.now() - loadStartedAt
 const reporter = new SuitekitReporter({ outputFile: process.env.TIMINGS_FILE ?? false, print: () => {} })
 const end = reporter.onTestRunEnd.bind(reporter)
 reporter.onTestRunEnd = async (...args) => {
   const started = performance.now()
   await end(...args)
-  if (process.env.COST_FILE) writeFileSync(process.env.COST_FILE, String(performance.now() - started))
+  const endMs = performance.now() - started
+  if (process.env.COST_FILE) writeFileSync(process.env.COST_FILE, JSON.stringify({ loadMs, endMs }))
 }
 export default {
   test: {
     ...${JSON.stringify(test)},
-    runner: ${dist('timing-runner.js')},
+    runner: '@suitekit/reporter/runner',
     sequence: process.env.SUITEKIT_BENCH_COUNT_SHARDS ? {} : { sequencer: TimingSequencer },
     reporters: ['default', reporter],
   },
 }
 `
+}
+
+/**
+ * Installs the built reporter into the work folder's node_modules as a copy, as npm installs its
+ * tarball: vitest and vite then load it as a dependency (imported natively), not as source of the
+ * project (bundled into the config, transformed for the workers), which costs a real install nothing.
+ */
+async function installReporter(): Promise<void> {
+  const target = join(workDir, 'node_modules', '@suitekit', 'reporter')
+  await rm(target, { recursive: true, force: true })
+  await mkdir(target, { recursive: true })
+  await cp(join(reporterDist, '..', 'package.json'), join(target, 'package.json'))
+  await cp(reporterDist, join(target, 'dist'), { recursive: true })
 }
 
 async function writeConfigs(root: string, test: Record<string, unknown>): Promise<void> {
@@ -117,7 +133,7 @@ const AB_TESTS_PER_FILE = 250
  */
 function abRunnerFile(): string {
   return `import { TestRunner } from 'vitest'
-import TimingRunner from ${JSON.stringify(join(reporterDist, 'timing-runner.js'))}
+import TimingRunner from '@suitekit/reporter/runner'
 const base = TestRunner.prototype
 const plain = (task) => !task.file.name.includes('-timed')
 export default class AbRunner extends TimingRunner {
@@ -169,7 +185,7 @@ for (let i = 0; i < ${AB_TESTS_PER_FILE}; i++) {
   const test = { include: ['*.test.ts'], maxWorkers: 2, isolate: false, runner: './ab-runner.mjs' }
   await writeFile(
     join(root, 'ab.config.mjs'),
-    `import { SuitekitReporter } from ${JSON.stringify(join(reporterDist, 'index.js'))}
+    `import { SuitekitReporter } from '@suitekit/reporter'
 ${AB_SEQUENCER}
 export default { test: { ...${JSON.stringify(test)}, sequence: { sequencer: AbSequencer }, reporters: [new SuitekitReporter({ outputFile: process.env.TIMINGS_FILE, print: () => {} })] } }
 `,
@@ -222,6 +238,7 @@ export const reporter: Benchmark = {
   async run() {
     const overheadRoot = join(workDir, 'overhead')
     const abRoot = join(workDir, 'ab')
+    await installReporter()
     await writeOverheadSuite(overheadRoot)
     await writeAbSuite(abRoot)
     progress('overhead: warming up every configuration once')
@@ -232,6 +249,7 @@ export const reporter: Benchmark = {
     })
     const wall: Record<Setup, number[]> = { plain: [], full: [] }
     const endCost: number[] = []
+    const loadCost: number[] = []
     const perTest: number[] = []
     const timings = join(overheadRoot, 'timings.json')
     const cost = join(overheadRoot, 'cost.txt')
@@ -247,7 +265,9 @@ export const reporter: Benchmark = {
           COST_FILE: cost,
         }),
       )
-      endCost.push(Number(await readFile(cost, 'utf8')))
+      const costs = JSON.parse(await readFile(cost, 'utf8')) as { loadMs: number; endMs: number }
+      endCost.push(costs.endMs)
+      loadCost.push(costs.loadMs)
       const abTimings = join(abRoot, 'timings.json')
       await vitest(abRoot, ['--config', 'ab.config.mjs'], { TIMINGS_FILE: abTimings })
       perTest.push(await runnerCostPerTest(abTimings))
@@ -260,7 +280,8 @@ export const reporter: Benchmark = {
     const perTestMs = median(perTest)
     const runnerMs = (perTestMs * FILES * TESTS_PER_FILE) / 2
     const reporterMs = median(endCost)
-    const overheadPct = ((runnerMs + reporterMs) / plainMs) * 100
+    const loadMs = median(loadCost)
+    const overheadPct = ((runnerMs + reporterMs + loadMs) / plainMs) * 100
     const wallOverheadPct = ((fullMs - plainMs) / plainMs) * 100
 
     const shardRoot = join(workDir, 'shards')
@@ -296,6 +317,7 @@ export const reporter: Benchmark = {
       `  wall with suitekit             ${s(fullMs)} (${wallOverheadPct >= 0 ? '+' : ''}${wallOverheadPct.toFixed(1)} %; runs ranged ${s(Math.min(...wall.full))} to ${s(Math.max(...wall.full))})`,
       `  runner, in the workers         ${runnerMs.toFixed(1)} ms (${(perTestMs * 1000).toFixed(1)} µs per test x ${FILES * TESTS_PER_FILE} tests / 2 workers; per test: median of ${OVERHEAD_ROUNDS} runs, files with and without the runner side by side)`,
       `  reporter, at the end of run    ${reporterMs.toFixed(1)} ms (timed in place)`,
+      `  loading reporter and sequencer ${loadMs.toFixed(1)} ms (timed in place, in the config)`,
       `  overhead by parts              ${overheadPct.toFixed(2)} % of the wall time (target: under 2 %; the wall difference above is the check when its ranges are tight)`,
       '',
       `4 shards of a skewed suite (16 files, ${s(SKEWED_MS.reduce((a, b) => a + b, 0))} of sleeps), busy time per shard:`,
@@ -312,6 +334,7 @@ export const reporter: Benchmark = {
         runner_ms: round(runnerMs),
         runner_us_per_test: round(perTestMs * 1000),
         reporter_end_ms: round(reporterMs),
+        load_ms: round(loadMs),
         count_shard_imbalance: round(countImbalance),
         timing_shard_imbalance: round(timingImbalance),
       },
