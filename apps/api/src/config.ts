@@ -5,8 +5,10 @@ export interface ApiConfig {
   /** Address to listen on. */
   host: string
   port: number
-  /** SQLite database file (the embedded default). */
+  /** SQLite database file (the embedded default); unused when `databaseUrl` is set. */
   databaseFile: string
+  /** PostgreSQL URL (`DATABASE_URL`); the embedded SQLite file when unset. */
+  databaseUrl: string | undefined
 }
 
 /** Reads the API settings from `env`, with the embedded defaults for a laptop. */
@@ -19,5 +21,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: env.HOST ?? '127.0.0.1',
     port,
     databaseFile: resolve(env.DATABASE_FILE ?? 'data/insights.sqlite'),
+    databaseUrl: env.DATABASE_URL || undefined,
   }
 }

@@ -5,13 +5,23 @@ import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
 
 const config = loadConfig()
-const database = createDatabase(config.databaseFile)
+const database = createDatabase(
+  { url: config.databaseUrl, file: config.databaseFile },
+  {
+    onMigrated: (names) => {
+      if (names.length > 0) console.log(`applied migrations: ${names.join(', ')}`)
+    },
+  },
+)
+const where = config.databaseUrl
+  ? `PostgreSQL: ${redactPassword(config.databaseUrl)}`
+  : `SQLite: ${config.databaseFile}`
 // last to start, first to stop: no request arrives before the database is up or after it is down
 const http: Resource = {
   name: 'http',
   async start() {
     const url = await app.listen({ host: config.host, port: config.port })
-    console.log(`Insights API listening on ${url} (SQLite database: ${config.databaseFile})`)
+    console.log(`Insights API listening on ${url} (${where})`)
     console.log(`  health: ${url}/health    stop: Ctrl-C`)
   },
   stop: () => app.close(),
@@ -20,3 +30,14 @@ const lifespan = createLifespan([database, http])
 const app = createApp({ lifespan, pingDatabase: () => database.ping(), logger: true })
 
 await runMain(lifespan)
+
+/** The URL without its password, for logs. */
+function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '(an unparsable DATABASE_URL)'
+  }
+}

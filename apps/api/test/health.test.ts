@@ -16,7 +16,7 @@ describe('GET /health', () => {
   })
 
   function build() {
-    const database = createDatabase(join(dir, 'data', 'insights.sqlite'))
+    const database = createDatabase({ file: join(dir, 'data', 'insights.sqlite') })
     const lifespan = createLifespan([database])
     const app = createApp({ lifespan, pingDatabase: () => database.ping() })
     return { app, lifespan }

@@ -5,8 +5,13 @@ import { runMain } from '@suitekit/lifespan'
 import { createWorker } from './app.ts'
 
 const databaseFile = resolve(process.env.DATABASE_FILE ?? '../api/data/insights.sqlite')
-const worker = createWorker({ database: createDatabase(databaseFile) })
+const databaseUrl = process.env.DATABASE_URL || undefined
+const worker = createWorker({
+  database: createDatabase({ url: databaseUrl, file: databaseFile }),
+})
 
 await runMain(worker.lifespan, () =>
-  console.log(`Insights worker ready (SQLite database: ${databaseFile}); stop: Ctrl-C`),
+  console.log(
+    `Insights worker ready (${databaseUrl ? 'PostgreSQL' : `SQLite database: ${databaseFile}`}); stop: Ctrl-C`,
+  ),
 )

@@ -15,7 +15,9 @@ describe('createWorker', () => {
   })
 
   it('is healthy only between lifespan start and stop', async () => {
-    const worker = createWorker({ database: createDatabase(join(dir, 'insights.sqlite')) })
+    const worker = createWorker({
+      database: createDatabase({ file: join(dir, 'insights.sqlite') }),
+    })
     expect(await worker.isHealthy()).toBe(false)
     await worker.lifespan.start()
     expect(worker.lifespan.state).toBe('ready')
@@ -27,7 +29,7 @@ describe('createWorker', () => {
   it('fails to start, naming the database, when its folder cannot be created', async () => {
     await writeFile(join(dir, 'not-a-folder'), '')
     const worker = createWorker({
-      database: createDatabase(join(dir, 'not-a-folder', 'insights.sqlite')),
+      database: createDatabase({ file: join(dir, 'not-a-folder', 'insights.sqlite') }),
     })
     const error: unknown = await worker.lifespan.start().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AggregateError)

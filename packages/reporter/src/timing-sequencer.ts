@@ -47,7 +47,9 @@ export default class TimingSequencer implements TestSequencer {
   async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const { cache } = this.ctx
     const results = new Map(files.map((spec) => [spec, cache.getTestSpecificationResult(spec)]))
-    const sizes = files.some((spec) => !results.get(spec)) ? await fileSizes(files) : new Map()
+    const sizes = files.some((spec) => !results.get(spec))
+      ? await fileSizes(files)
+      : new Map<string, number>()
     return [...files].sort((a, b) => {
       const groupOrder = a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder
       if (groupOrder !== 0) return groupOrder

@@ -1,0 +1,78 @@
+// The equivalent of `alembic check`: on each engine, the checked-in migrations build exactly the
+// schema the entities describe.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MikroORM } from '@mikro-orm/core'
+import { PostgreSqlDriver } from '@mikro-orm/postgresql'
+import { startPostgres, type PostgresServer } from '@suitekit/db-isolation'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { insightsOrmOptions, type InsightsEngine, type InsightsOrm } from '../src/orm-config.js'
+
+const FIX =
+  'run `pnpm --filter @suitekit/insights migration:create <name>` and commit the files it writes'
+
+let dir: string
+let postgres: PostgresServer
+const databases: string[] = []
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'insights-migrations-'))
+  postgres = await startPostgres()
+}, 60_000)
+afterAll(async () => {
+  // the PostgreSQL databases, from the maintenance database (a server the user gave keeps no leftovers)
+  if (postgres && databases.length > 0) {
+    const admin = await MikroORM.init({
+      driver: PostgreSqlDriver,
+      clientUrl: postgres.url,
+      entities: [],
+      discovery: { warnWhenNoEntities: false },
+    })
+    for (const name of databases)
+      await admin.em.getConnection().execute(`drop database if exists "${name}"`)
+    await admin.close(true)
+  }
+  await postgres?.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** A new, empty database of `engine` with every migration applied. */
+async function migratedOrm(engine: InsightsEngine): Promise<InsightsOrm> {
+  const name = `insights_check_${process.pid}_${databases.length}`
+  const location =
+    engine === 'sqlite'
+      ? { dbName: join(dir, `${name}.sqlite`) }
+      : { clientUrl: postgres.url.replace(/\/[^/?]*(\?|$)/, `/${name}$1`) }
+  if (engine === 'postgresql') databases.push(name)
+  const orm = (await MikroORM.init({ ...insightsOrmOptions(engine), ...location })) as InsightsOrm
+  await orm.schema.ensureDatabase()
+  await orm.migrator.up()
+  return orm
+}
+
+describe.each(['sqlite', 'postgresql'] as const)('migrations on %s', (engine) => {
+  it('build the schema the entities describe', async () => {
+    const orm = await migratedOrm(engine)
+    try {
+      const drift = await orm.schema.getUpdateSchemaSQL({ wrap: false })
+      expect(drift, `the entities and the ${engine} migrations disagree; ${FIX}`).toBe('')
+      expect(await orm.migrator.getPending()).toEqual([])
+    } finally {
+      await orm.close(true)
+    }
+  })
+
+  it('are undone by their down migrations', async () => {
+    const orm = await migratedOrm(engine)
+    try {
+      await orm.migrator.down({ to: 0 })
+      // an empty database again: bringing it to the entities means creating everything
+      const statements = (sql: string) => sql.split('\n').filter(Boolean).sort()
+      expect(statements(await orm.schema.getUpdateSchemaSQL({ wrap: false }))).toEqual(
+        statements(await orm.schema.getCreateSchemaSQL({ wrap: false })),
+      )
+    } finally {
+      await orm.close(true)
+    }
+  })
+})
