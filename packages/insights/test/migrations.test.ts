@@ -7,6 +7,7 @@ import { MikroORM } from '@mikro-orm/core'
 import { PostgreSqlDriver } from '@mikro-orm/postgresql'
 import { startPostgres, type PostgresServer } from '@suitekit/db-isolation'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDatabase } from '../src/database.js'
 import { insightsOrmOptions, type InsightsEngine, type InsightsOrm } from '../src/orm-config.js'
 
 const FIX =
@@ -73,6 +74,41 @@ describe.each(['sqlite', 'postgresql'] as const)('migrations on %s', (engine) =>
       )
     } finally {
       await orm.close(true)
+    }
+  })
+})
+
+describe('createDatabase on postgresql', () => {
+  it('creates the database named in the URL and applies the migrations on start', async () => {
+    const name = `insights_start_${process.pid}`
+    databases.push(name)
+    const applied: string[][] = []
+    const database = createDatabase(
+      { url: postgres.url.replace(/\/[^/?]*(\?|$)/, `/${name}$1`) },
+      { onMigrated: (names) => applied.push(names) },
+    )
+    expect(database.engine).toBe('postgresql')
+    await database.start()
+    try {
+      await database.ping()
+      const tables = await database.orm.em
+        .fork()
+        .execute<{ table_name: string }[]>(
+          "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
+        )
+      expect(tables.map((t) => t.table_name)).toEqual([
+        'api_token',
+        'app_user',
+        'mikro_orm_migrations',
+        'organization',
+        'project',
+        'run',
+        'test_result',
+        'upload',
+      ])
+      expect(applied).toEqual([[expect.stringMatching(/^Migration\d+_initial$/)]])
+    } finally {
+      await database.stop()
     }
   })
 })
