@@ -20,5 +20,5 @@ export {
   User,
 } from './entities/index.js'
 export type { Role, TestStatus, UploadStatus } from './entities/index.js'
-export { engineOf, insightsOrmConfig, insightsOrmOptions } from './orm-config.js'
+export { describeLocation, engineOf, insightsOrmConfig, insightsOrmOptions } from './orm-config.js'
 export type { DatabaseLocation, InsightsEngine, InsightsOrm } from './orm-config.js'

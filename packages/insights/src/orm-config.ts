@@ -26,6 +26,18 @@ export function engineOf(location: DatabaseLocation): InsightsEngine {
   return location.url ? 'postgresql' : 'sqlite'
 }
 
+/** Where the database is, for logs: the engine and the file, or the URL without its password. */
+export function describeLocation(location: DatabaseLocation): string {
+  if (!location.url) return `SQLite: ${location.file ?? ':memory:'}`
+  try {
+    const url = new URL(location.url)
+    if (url.password) url.password = '***'
+    return `PostgreSQL: ${url.toString()}`
+  } catch {
+    return 'PostgreSQL: (an unparsable DATABASE_URL)'
+  }
+}
+
 /**
  * The MikroORM options of the Insights model on `engine`, with its checked-in migrations; no
  * connection settings (add `dbName` or `clientUrl`).

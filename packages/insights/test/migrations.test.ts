@@ -37,13 +37,18 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** The URL of database `name` on the test server. */
+function postgresUrl(name: string): string {
+  const url = new URL(postgres.url)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
 /** A new, empty database of `engine` with every migration applied. */
 async function migratedOrm(engine: InsightsEngine): Promise<InsightsOrm> {
   const name = `insights_check_${process.pid}_${databases.length}`
   const location =
-    engine === 'sqlite'
-      ? { dbName: join(dir, `${name}.sqlite`) }
-      : { clientUrl: postgres.url.replace(/\/[^/?]*(\?|$)/, `/${name}$1`) }
+    engine === 'sqlite' ? { dbName: join(dir, `${name}.sqlite`) } : { clientUrl: postgresUrl(name) }
   if (engine === 'postgresql') databases.push(name)
   const orm = (await MikroORM.init({ ...insightsOrmOptions(engine), ...location })) as InsightsOrm
   await orm.schema.ensureDatabase()
@@ -84,7 +89,7 @@ describe('createDatabase on postgresql', () => {
     databases.push(name)
     const applied: string[][] = []
     const database = createDatabase(
-      { url: postgres.url.replace(/\/[^/?]*(\?|$)/, `/${name}$1`) },
+      { url: postgresUrl(name) },
       { onMigrated: (names) => applied.push(names) },
     )
     expect(database.engine).toBe('postgresql')
