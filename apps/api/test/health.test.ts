@@ -1,12 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createDatabase } from '@suitekit/insights'
 import { createLifespan } from '@suitekit/lifespan'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.ts'
-import { createDatabase } from '@suitekit/insights'
+import { TEST_CONFIG } from './support/test-config.ts'
 
-describe('GET /health', () => {
+// The lifespan states need a lifespan of their own: these tests do not use the shared test app.
+describe('GET /health', { tags: ['integration'] }, () => {
   let dir: string
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'insights-health-'))
@@ -18,7 +20,7 @@ describe('GET /health', () => {
   function build() {
     const database = createDatabase({ file: join(dir, 'data', 'insights.sqlite') })
     const lifespan = createLifespan([database])
-    const app = createApp({ lifespan, pingDatabase: () => database.ping() })
+    const app = createApp({ lifespan, config: TEST_CONFIG, database })
     return { app, lifespan }
   }
 
@@ -48,13 +50,16 @@ describe('GET /health', () => {
     expect(res.json()).toEqual({ status: 'stopped' })
   })
 
-  it('answers 503 when the database does not answer', async () => {
+  it('answers 503 when the database does not answer, without its error', async () => {
     const lifespan = createLifespan([])
     await lifespan.start()
-    const app = createApp({
-      lifespan,
-      pingDatabase: () => Promise.reject(new Error('SQLITE_CANTOPEN')),
-    })
+    const failing = {
+      get orm(): never {
+        throw new Error('not used')
+      },
+      ping: () => Promise.reject(new Error('SQLITE_CANTOPEN')),
+    }
+    const app = createApp({ lifespan, config: TEST_CONFIG, database: failing })
     const res = await app.inject({ method: 'GET', url: '/health' })
     expect(res.statusCode).toBe(503)
     expect(res.json()).toEqual({ status: 'ready', database: 'unavailable' })

@@ -1,0 +1,203 @@
+// Test data, written through the ORM (never through HTTP): each builder takes the test's `em`, fills
+// in everything not given, flushes, and returns the entity.
+import { randomUUID } from 'node:crypto'
+import type { SqlEntityManager } from '@mikro-orm/sql'
+import { PASSWORD_HASHES, TEST_PASSWORDS } from '@suitekit/auth-fixtures'
+import {
+  ApiToken,
+  enterTenantScope,
+  Organization,
+  Project,
+  Run,
+  TestResult,
+  Upload,
+  User,
+  type Role,
+  type TestStatus,
+  type UploadStatus,
+} from '@suitekit/insights'
+import { hashPassword } from '../../src/auth/passwords.ts'
+import { newProjectToken } from '../../src/auth/project-tokens.ts'
+import { testMode } from './test-mode.ts'
+
+let counter = 0
+const next = () => ++counter
+
+/**
+ * Builders write as the system: on PostgreSQL the suite runs as a role under row-level security,
+ * and a request leaves its own organization set on the test transaction.
+ */
+async function save<T extends object>(em: SqlEntityManager, entity: T): Promise<T> {
+  await enterTenantScope(em, 'system')
+  await em.flush()
+  return entity
+}
+
+export async function makeOrg(
+  em: SqlEntityManager,
+  fields: Partial<Pick<Organization, 'name'>> = {},
+): Promise<Organization> {
+  return save(em, em.create(Organization, { name: `Org ${next()}`, ...fields }))
+}
+
+/**
+ * A user whose password is `TEST_PASSWORDS[role]`. The suitekit suite stores its precomputed
+ * argon2id hash; the naive benchmark mode hashes it, as a suite without precomputed hashes would.
+ */
+export async function makeUser(
+  em: SqlEntityManager,
+  {
+    org,
+    role = 'member',
+    email,
+    id,
+  }: { org: Organization; role?: Role; email?: string; id?: string },
+): Promise<User> {
+  const passwordHash =
+    testMode === 'naive' ? await hashPassword(TEST_PASSWORDS[role]) : PASSWORD_HASHES[role].argon2id
+  return save(
+    em,
+    em.create(User, {
+      ...(id ? { id } : {}),
+      org,
+      email: email ?? `user${next()}-${role}@example.test`,
+      passwordHash,
+      role,
+    }),
+  )
+}
+
+export async function makeProject(
+  em: SqlEntityManager,
+  { org, name, slug }: { org: Organization; name?: string; slug?: string },
+): Promise<Project> {
+  const n = next()
+  return save(
+    em,
+    em.create(Project, { org, name: name ?? `Project ${n}`, slug: slug ?? `project-${n}` }),
+  )
+}
+
+/** A project token; `token` is the secret to send (only its hash is stored). */
+export async function makeApiToken(
+  em: SqlEntityManager,
+  { project, revoked = false, name = 'ci' }: { project: Project; revoked?: boolean; name?: string },
+): Promise<{ apiToken: ApiToken; token: string }> {
+  const { token, tokenHash, prefix } = newProjectToken()
+  const apiToken = em.create(ApiToken, {
+    org: project.org,
+    project,
+    name,
+    prefix,
+    tokenHash,
+    ...(revoked ? { revokedAt: new Date() } : {}),
+  })
+  return { apiToken: await save(em, apiToken), token }
+}
+
+export async function makeRun(
+  em: SqlEntityManager,
+  {
+    project,
+    createdAt = new Date(),
+    ...fields
+  }: { project: Project; createdAt?: Date } & Partial<
+    Pick<
+      Run,
+      | 'branch'
+      | 'commit'
+      | 'ciJob'
+      | 'shardIndex'
+      | 'shardCount'
+      | 'wallMs'
+      | 'testCount'
+      | 'failedCount'
+    >
+  >,
+): Promise<Run> {
+  return save(
+    em,
+    em.create(Run, {
+      org: project.org,
+      project,
+      branch: 'main',
+      commit: randomUUID().replaceAll('-', '').slice(0, 40),
+      createdAt,
+      ...fields,
+    }),
+  )
+}
+
+export async function makeResult(
+  em: SqlEntityManager,
+  {
+    run,
+    file = 'test/a.test.ts',
+    name = `test ${next()}`,
+    durationMs = 10,
+    status = 'passed',
+    retries = status === 'flaky' ? 1 : 0,
+  }: {
+    run: Run
+    file?: string
+    name?: string
+    durationMs?: number
+    status?: TestStatus
+    retries?: number
+  },
+): Promise<TestResult> {
+  return save(
+    em,
+    em.create(TestResult, {
+      org: run.org,
+      project: run.project,
+      run,
+      file,
+      name,
+      durationMs,
+      status,
+      retries,
+    }),
+  )
+}
+
+export async function makeUpload(
+  em: SqlEntityManager,
+  {
+    project,
+    status = 'queued',
+    body = '{"version":1}',
+    contentType = 'application/json',
+    createdAt = new Date(),
+    startedAt,
+    reason,
+  }: {
+    project: Project
+    status?: UploadStatus
+    body?: string
+    contentType?: string
+    createdAt?: Date
+    startedAt?: Date
+    reason?: string
+  },
+): Promise<Upload> {
+  return save(
+    em,
+    em.create(Upload, {
+      org: project.org,
+      project,
+      contentType,
+      body,
+      sizeBytes: Buffer.byteLength(body),
+      status,
+      createdAt,
+      ...(startedAt ? { startedAt } : {}),
+      ...(reason ? { reason } : {}),
+    }),
+  )
+}
+
+/** Lets the test read across organizations on `em` (PostgreSQL runs the suite under row-level security). */
+export function asSystem(em: SqlEntityManager): Promise<void> {
+  return enterTenantScope(em, 'system')
+}
