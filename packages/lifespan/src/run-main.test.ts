@@ -74,6 +74,7 @@ describe('runMain', () => {
     expect(svc.output()).toContain(
       "the lifespan failed: lifespan failed to start: resource 'db' threw",
     )
+    expect(svc.output()).toContain('caused by: ECONNREFUSED')
     expect(svc.output()).not.toContain('ready')
   })
 

@@ -59,7 +59,7 @@ export async function runMain(
   // a failed start, or a task that crashed for good: the lifespan has stopped itself
   lifespan.done.catch((error: unknown) => {
     if (stopping) return // the stop in progress exits 1
-    log(`the lifespan failed: ${error instanceof Error ? error.message : String(error)}`)
+    log(`the lifespan failed: ${describeFailure(error)}`)
     exit(1)
   })
   try {
@@ -72,4 +72,24 @@ export async function runMain(
   } catch (error) {
     stop(`main failed: ${error instanceof Error ? error.message : String(error)}`, 1)
   }
+}
+
+/**
+ * An error's message and, one per line, what caused it: a lifespan's own error only names the part
+ * that failed ("resource 'http' threw"); the cause says why.
+ */
+function describeFailure(error: unknown): string {
+  const lines: string[] = []
+  const seen = new Set<unknown>()
+  const visit = (current: unknown, depth: number): void => {
+    if (seen.has(current) || depth > 5) return
+    seen.add(current)
+    const message = current instanceof Error ? current.message : String(current)
+    if (depth === 0) lines.push(message)
+    else if (!lines.some((line) => line.endsWith(message)))
+      lines.push(`${'  '.repeat(depth)}caused by: ${message}`)
+    if (current instanceof Error && current.cause !== undefined) visit(current.cause, depth + 1)
+  }
+  visit(error, 0)
+  return lines.join('\n')
 }
