@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import type { TimingsFile } from '@suitekit/reporter'
+import type { Benchmark } from '../benchmark.ts'
+import { progress } from '../measure.ts'
+
+const run = promisify(execFile)
+const apiDir = fileURLToPath(new URL('../../../apps/api/', import.meta.url))
+const vitestBin = join(
+  createRequire(join(apiDir, 'package.json')).resolve('vitest/package.json'),
+  '..',
+  'vitest.mjs',
+)
+const timingsPath = join(apiDir, '.suitekit', 'timings', 'timings.json')
+
+type Mode = 'naive' | 'suitekit'
+type Engine = 'sqlite' | 'postgres'
+
+/** One run of the API suite: wall time of the whole `vitest run`, and what its reporter recorded. */
+interface SuiteRun {
+  wallMs: number
+  tests: number
+  medianTestMs: number
+  parallelEfficiency: number
+  workers: number
+}
+
+/**
+ * Runs apps/api's own test files as `vitest run` in a child process, in one mode on one engine.
+ * Both modes run the same files with the same assertions; test/support/test-mode.ts switches what
+ * the fixtures do (naive: schema refresh per test, login through the API, the full lifespan, one
+ * worker). Coverage is off in both: it is not what is measured.
+ */
+async function runSuite(mode: Mode, engine: Engine): Promise<SuiteRun> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('VITEST') && k !== 'GITHUB_STEP_SUMMARY',
+    ),
+  )
+  const started = performance.now()
+  try {
+    await run(process.execPath, [vitestBin, 'run'], {
+      cwd: apiDir,
+      env: {
+        ...env,
+        NO_COLOR: '1',
+        INSIGHTS_COVERAGE: 'false',
+        INSIGHTS_TEST_MODE: mode,
+        SUITEKIT_TEST_DB: engine,
+      },
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
+    throw new Error(
+      `the API suite failed in ${mode} mode on ${engine}:\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`,
+      {
+        cause: error,
+      },
+    )
+  }
+  const wallMs = performance.now() - started
+  const timings = JSON.parse(await readFile(timingsPath, 'utf8')) as TimingsFile
+  const ran = timings.tests.filter((t) => t.state === 'passed').map((t) => t.durationMs)
+  return {
+    wallMs,
+    tests: ran.length,
+    medianTestMs: median(ran),
+    parallelEfficiency: timings.parallelEfficiency,
+    workers: timings.workers,
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length === 0
+    ? 0
+    : sorted.length % 2
+      ? sorted[mid]!
+      : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
+
+export const api: Benchmark = {
+  description:
+    "apps/api's suite, naive mode (refresh per test, login per test, full lifespan, 1 worker) vs suitekit mode, on SQLite and PostgreSQL",
+  async run() {
+    const rows: string[][] = []
+    const figures: Record<string, number> = {}
+    for (const engine of ['sqlite', 'postgres'] as const) {
+      // a first suitekit run builds the template: later runs of an unchanged schema reuse it
+      progress(`${engine}: warming up (builds the suitekit template once)`)
+      await runSuite('suitekit', engine)
+      progress(`${engine}: naive mode`)
+      const naive = await runSuite('naive', engine)
+      progress(`${engine}: suitekit mode`)
+      const suitekit = await runSuite('suitekit', engine)
+      if (naive.tests !== suitekit.tests) {
+        throw new Error(
+          `${engine}: naive mode passed ${naive.tests} tests, suitekit mode ${suitekit.tests}: not the same suite`,
+        )
+      }
+      const ratio = naive.wallMs / suitekit.wallMs
+      for (const [mode, result] of [
+        ['naive', naive],
+        ['suitekit', suitekit],
+      ] as const) {
+        rows.push([
+          engine,
+          mode,
+          String(result.tests),
+          String(result.workers),
+          (result.wallMs / 1000).toFixed(2),
+          result.medianTestMs.toFixed(2),
+          `${Math.round(result.parallelEfficiency * 100)}%`,
+        ])
+      }
+      figures[`${engine === 'sqlite' ? 'sqlite' : 'pg'}_ratio`] = round(ratio)
+      figures[`${engine === 'sqlite' ? 'sqlite' : 'pg'}_naive_wall_s`] = round(naive.wallMs / 1000)
+      figures[`${engine === 'sqlite' ? 'sqlite' : 'pg'}_suitekit_wall_s`] = round(
+        suitekit.wallMs / 1000,
+      )
+      figures[`${engine === 'sqlite' ? 'sqlite' : 'pg'}_naive_median_test_ms`] = round(
+        naive.medianTestMs,
+      )
+      figures[`${engine === 'sqlite' ? 'sqlite' : 'pg'}_suitekit_median_test_ms`] = round(
+        suitekit.medianTestMs,
+        3,
+      )
+      if (engine === 'sqlite') figures.parallel_efficiency = round(suitekit.parallelEfficiency, 3)
+      else figures.pg_parallel_efficiency = round(suitekit.parallelEfficiency, 3)
+    }
+    const header = [
+      'engine',
+      'mode',
+      'tests',
+      'workers',
+      'wall s',
+      'median test ms',
+      'parallel efficiency',
+    ]
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+    const line = (cells: string[]) =>
+      cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+    const table = [
+      line(header),
+      widths.map((w) => '-'.repeat(w)).join('  '),
+      ...rows.map(line),
+      '',
+      `ratio (naive wall / suitekit wall): SQLite ${figures.sqlite_ratio}x, PostgreSQL ${figures.pg_ratio}x`,
+    ].join('\n')
+    return { table, figures }
+  },
+}
