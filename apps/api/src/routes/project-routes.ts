@@ -5,6 +5,7 @@ import { inTenantScope, Organization, Project } from '@suitekit/insights'
 import { Type } from 'typebox'
 import { requireRole } from '../auth/authenticator.ts'
 import { ApiError, notFound } from '../http/api-error.ts'
+import { nonBlank } from '../http/non-blank.ts'
 import { errors, Page, PageQuery, ProjectParams, userAuth } from '../http/schemas.ts'
 import type { AppContext } from './app-context.ts'
 
@@ -91,7 +92,7 @@ export function projectRoutes(context: AppContext): FastifyPluginCallbackTypebox
       async (request, reply) => {
         const me = await context.auth.user(request)
         requireRole(me, 'member')
-        const name = request.body.name.trim()
+        const name = nonBlank(request.body.name, 'body.name')
         const slug = request.body.slug ?? slugOf(name)
         const project = await inTenantScope(context.orm(), me, async (em) => {
           await ensureSlugFree(em, me.orgId, slug)
@@ -152,7 +153,7 @@ export function projectRoutes(context: AppContext): FastifyPluginCallbackTypebox
             await ensureSlugFree(em, me.orgId, slug)
             found.slug = slug
           }
-          if (name !== undefined) found.name = name.trim()
+          if (name !== undefined) found.name = nonBlank(name, 'body.name')
           await flushUnique(em, found.slug)
           return found
         })
@@ -190,6 +191,7 @@ export function projectRoutes(context: AppContext): FastifyPluginCallbackTypebox
 export function slugOf(name: string): string {
   const slug = name
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // the accents NFKD split off: 'Crème' → 'creme'
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { requireRole } from '../auth/authenticator.ts'
 import { newProjectToken } from '../auth/project-tokens.ts'
 import { notFound } from '../http/api-error.ts'
+import { nonBlank } from '../http/non-blank.ts'
 import { errors, ProjectParams, userAuth, Uuid } from '../http/schemas.ts'
 import type { AppContext } from './app-context.ts'
 import { projectOf } from './project-routes.ts'
@@ -58,7 +59,7 @@ export function tokenRoutes(context: AppContext): FastifyPluginCallbackTypebox {
           const apiToken = em.create(ApiToken, {
             org: project.org,
             project,
-            name: request.body.name.trim(),
+            name: nonBlank(request.body.name, 'body.name'),
             prefix,
             tokenHash,
           })

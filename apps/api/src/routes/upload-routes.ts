@@ -72,7 +72,11 @@ export function uploadRoutes(context: AppContext): FastifyPluginCallbackTypebox 
         } catch (error) {
           if (!(error instanceof UploadFormatError)) throw error
           const field =
-            error.field === 'content-type' ? 'headers.content-type' : `body.${error.field}`
+            error.field === 'content-type'
+              ? 'headers.content-type'
+              : error.field === 'body'
+                ? 'body'
+                : `body.${error.field}`
           throw new ApiError(
             400,
             'invalid_upload',
