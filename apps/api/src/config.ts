@@ -71,7 +71,7 @@ function integer(
 ): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN // no '0x50', '1e3' or ' '
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`)
   }
