@@ -101,9 +101,11 @@ export const api: Benchmark = {
       const naive = await runSuite('naive', engine)
       progress(`${engine}: suitekit mode`)
       const suitekit = await runSuite('suitekit', engine)
-      if (naive.tests !== suitekit.tests) {
+      // the row-level security tests run in suitekit mode only (naive mode connects as the
+      // superuser, whom the policies skip): suitekit runs 4 more tests on PostgreSQL, never fewer
+      if (naive.tests > suitekit.tests) {
         throw new Error(
-          `${engine}: naive mode passed ${naive.tests} tests, suitekit mode ${suitekit.tests}: not the same suite`,
+          `${engine}: naive mode passed ${naive.tests} tests, suitekit mode only ${suitekit.tests}`,
         )
       }
       const ratio = naive.wallMs / suitekit.wallMs
