@@ -4,6 +4,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql'
 import type { AbstractSqlDriver } from '@mikro-orm/sql'
 import { SqliteDriver } from '@mikro-orm/sqlite'
 import { entities } from './entities/index.js'
+import { declareTenantPolicy } from './entities/tenant-policy.js'
 import { postgresqlMigrations } from './migrations/postgresql/index.js'
 import { sqliteMigrations } from './migrations/sqlite/index.js'
 
@@ -56,6 +57,7 @@ export function insightsOrmOptions(engine: InsightsEngine): Partial<Options> {
       silent: true,
     },
     allowGlobalContext: false,
+    ...(engine === 'postgresql' ? { discovery: { onMetadata: declareTenantPolicy } } : {}),
   }
 }
 

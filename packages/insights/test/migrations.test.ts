@@ -111,7 +111,12 @@ describe('createDatabase on postgresql', () => {
         'test_result',
         'upload',
       ])
-      expect(applied).toEqual([[expect.stringMatching(/^Migration\d+_initial$/)]])
+      expect(applied).toEqual([
+        [
+          expect.stringMatching(/^Migration\d+_initial$/),
+          expect.stringMatching(/^Migration\d+_row_level_security$/),
+        ],
+      ])
     } finally {
       await database.stop()
     }

@@ -57,8 +57,8 @@ export async function durationTrend(
   return found.map((row) => ({
     runId: String(row.id),
     createdAt: toIso(row.created_at),
-    branch: row.branch === null ? null : String(row.branch),
-    commit: row.commit === null ? null : String(row.commit),
+    branch: typeof row.branch === 'string' ? row.branch : null,
+    commit: typeof row.commit === 'string' ? row.commit : null,
     wallMs: row.wall_ms === null ? null : Number(row.wall_ms),
     totalMs: round(Number(row.total_ms)),
     tests: Number(row.tests),
