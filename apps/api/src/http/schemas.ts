@@ -30,3 +30,8 @@ export function errors(...statuses: number[]): Record<number, ReturnType<typeof 
 export const userAuth = [{ accessToken: [] }]
 /** The security requirement of routes that take a project token. */
 export const projectAuth = [{ projectToken: [] }]
+
+/** `schema` or `null`. */
+export function Nullable<T extends Parameters<typeof Type.Union>[0][number]>(schema: T) {
+  return Type.Union([schema, Type.Null()])
+}

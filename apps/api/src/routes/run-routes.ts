@@ -1,12 +1,9 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { inTenantScope, Run } from '@suitekit/insights'
 import { Type } from 'typebox'
-import { errors, Page, PageQuery, ProjectParams, userAuth } from '../http/schemas.ts'
+import { errors, Nullable, Page, PageQuery, ProjectParams, userAuth } from '../http/schemas.ts'
 import type { AppContext } from './app-context.ts'
 import { projectOf } from './project-routes.ts'
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()])
 
 const RunBody = Type.Object({
   id: Type.String(),

@@ -10,7 +10,7 @@ import {
 import { imbalance, planShards } from '@suitekit/reporter'
 import { Type } from 'typebox'
 import { invalidField } from '../http/api-error.ts'
-import { errors, ProjectParams, userAuth } from '../http/schemas.ts'
+import { errors, Nullable, ProjectParams, userAuth } from '../http/schemas.ts'
 import type { AppContext } from './app-context.ts'
 import { projectOf } from './project-routes.ts'
 
@@ -144,9 +144,9 @@ export function statisticsRoutes(context: AppContext): FastifyPluginCallbackType
                 Type.Object({
                   runId: Type.String(),
                   createdAt: Type.String({ format: 'date-time' }),
-                  branch: Type.Union([Type.String(), Type.Null()]),
-                  commit: Type.Union([Type.String(), Type.Null()]),
-                  wallMs: Type.Union([Type.Number(), Type.Null()]),
+                  branch: Nullable(Type.String()),
+                  commit: Nullable(Type.String()),
+                  wallMs: Nullable(Type.Number()),
                   totalMs: Type.Number(),
                   tests: Type.Integer(),
                 }),

@@ -5,7 +5,7 @@ import { requireRole } from '../auth/authenticator.ts'
 import { newProjectToken } from '../auth/project-tokens.ts'
 import { notFound } from '../http/api-error.ts'
 import { nonBlank } from '../http/non-blank.ts'
-import { errors, ProjectParams, userAuth, Uuid } from '../http/schemas.ts'
+import { errors, Nullable, ProjectParams, userAuth, Uuid } from '../http/schemas.ts'
 import type { AppContext } from './app-context.ts'
 import { projectOf } from './project-routes.ts'
 
@@ -14,8 +14,8 @@ const TokenBody = Type.Object({
   name: Type.String(),
   prefix: Type.String({ description: 'the first characters of the token, to tell tokens apart' }),
   createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
+  revokedAt: Nullable(Type.String({ format: 'date-time' })),
 })
 
 function present(token: ApiToken) {

@@ -9,7 +9,7 @@ import {
 } from '@suitekit/insights'
 import { Type } from 'typebox'
 import { ApiError, notFound } from '../http/api-error.ts'
-import { errors, projectAuth, userAuth, Uuid } from '../http/schemas.ts'
+import { errors, Nullable, projectAuth, userAuth, Uuid } from '../http/schemas.ts'
 import type { AppContext } from './app-context.ts'
 import { projectOf } from './project-routes.ts'
 
@@ -20,8 +20,8 @@ const UploadBody = Type.Object({
   contentType: Type.String(),
   sizeBytes: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
-  startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  startedAt: Nullable(Type.String({ format: 'date-time' })),
+  finishedAt: Nullable(Type.String({ format: 'date-time' })),
 })
 
 /**

@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/sql'
-import { MAX_RECENT_RUNS, rows, type RecentRunsScope } from './recent-runs.js'
+import { checkRecentRuns, rows, type RecentRunsScope } from './recent-runs.js'
 import { round } from './slowest-tests.js'
 
 /** One run's point on a project's duration trend. */
@@ -24,9 +24,7 @@ export async function durationTrend(
   em: SqlEntityManager,
   scope: RecentRunsScope & { test?: { file: string; name?: string | undefined } | undefined },
 ): Promise<TrendPoint[]> {
-  if (!Number.isInteger(scope.runs) || scope.runs < 1 || scope.runs > MAX_RECENT_RUNS) {
-    throw new RangeError(`runs must be an integer from 1 to ${MAX_RECENT_RUNS}, got ${scope.runs}`)
-  }
+  checkRecentRuns(scope.runs)
   const params: unknown[] = [scope.orgId, scope.projectId]
   let branch = ''
   if (scope.branch !== undefined) {

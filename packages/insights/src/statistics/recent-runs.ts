@@ -14,14 +14,19 @@ export interface RecentRunsScope {
 /** The largest `runs` a statistic accepts: bounds the work of one request. */
 export const MAX_RECENT_RUNS = 500
 
+/** @throws {RangeError} unless `runs` is an integer from 1 to {@link MAX_RECENT_RUNS} */
+export function checkRecentRuns(runs: number): void {
+  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RECENT_RUNS) {
+    throw new RangeError(`runs must be an integer from 1 to ${MAX_RECENT_RUNS}, got ${runs}`)
+  }
+}
+
 /**
  * The SQL condition "a test result of one of the scope's latest runs", with its parameters, for
  * `test_result` aliased `r`.
  */
 export function recentResultsCondition(scope: RecentRunsScope): { sql: string; params: unknown[] } {
-  if (!Number.isInteger(scope.runs) || scope.runs < 1 || scope.runs > MAX_RECENT_RUNS) {
-    throw new RangeError(`runs must be an integer from 1 to ${MAX_RECENT_RUNS}, got ${scope.runs}`)
-  }
+  checkRecentRuns(scope.runs)
   const branch = scope.branch === undefined ? '' : ' and branch = ?'
   return {
     sql:
