@@ -13,6 +13,7 @@ it('exports exactly the public API', async () => {
       "efficiencyHint",
       "formatDurations",
       "formatMarkdownSummary",
+      "formatTimingsFile",
       "imbalance",
       "mergeTimings",
       "parallelEfficiency",
@@ -20,6 +21,7 @@ it('exports exactly the public API', async () => {
       "planShardsFromTimings",
       "readTimingsFile",
       "uploadTimings",
+      "writeTimingsFile",
     ]
   `)
 })

@@ -1,6 +1,6 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises'
+import { appendFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { dirname, relative, resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
 import { checkBudgets, type TimingBudgets } from './budgets.js'
 import { compareTimings, type CompareOptions, type TimingsComparison } from './compare-timings.js'
@@ -20,6 +20,7 @@ import {
   type TimingsFile,
 } from './timings-file.js'
 import { uploadTimings } from './upload-timings.js'
+import { writeTimingsFile } from './write-timings-file.js'
 
 /** What the slowest-tests table shows by default, by preset. */
 export const DURATION_PRESETS: {
@@ -74,6 +75,8 @@ export class SuitekitReporter implements Reporter {
   private workers = 1
   private shard: { index: number; count: number } | undefined
   private startedAt = 0
+  /** Each test file's timings, taken as it ends, so that the end of the run has little left to do. */
+  private readonly byModule = new Map<TestModule, ModuleTimings>()
   /** The timings of the last run, once it ended. */
   timings: TimingsFile | undefined
   /** The comparison with the baseline of the last run, when there was one. */
@@ -101,6 +104,11 @@ export class SuitekitReporter implements Reporter {
 
   onTestRunStart(): void {
     this.startedAt = performance.now()
+    this.byModule.clear()
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    this.byModule.set(module, this.moduleTimings(module))
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
@@ -111,11 +119,7 @@ export class SuitekitReporter implements Reporter {
     this.timings = timings
 
     const outputFile = this.outputFile()
-    if (outputFile !== false) {
-      const path = resolve(this.root, outputFile)
-      await mkdir(dirname(path), { recursive: true })
-      await writeFile(path, `${JSON.stringify(timings, null, 2)}\n`)
-    }
+    if (outputFile !== false) writeTimingsFile(resolve(this.root, outputFile), timings)
 
     this.comparison = await this.compareWithBaseline(timings, warn)
     this.brokenBudgets = checkBudgets(timings, this.options.budgets ?? {}, this.comparison)
@@ -141,22 +145,10 @@ export class SuitekitReporter implements Reporter {
     const files: FileTiming[] = []
     const tests: TestTiming[] = []
     for (const module of modules) {
-      const file = relative(this.root, module.moduleId)
-      const d = module.diagnostic()
-      const importMs = d.prepareDuration
-      const setupMs = d.environmentSetupDuration + d.setupDuration
-      files.push({
-        file,
-        importMs: round(importMs),
-        collectMs: round(d.collectDuration),
-        setupMs: round(setupMs),
-        testsMs: round(d.duration),
-        totalMs: round(importMs + d.collectDuration + setupMs + d.duration),
-        worker: d.concurrencyId,
-      })
-      const phases = module.meta().suitekitPhases ?? {}
-      for (const test of module.children.allTests())
-        tests.push(testTiming(file, test, phases[test.id]))
+      // a module that never reported its end (it did not run) is taken now
+      const timings = this.byModule.get(module) ?? this.moduleTimings(module)
+      files.push(timings.file)
+      for (const test of timings.tests) tests.push(test)
     }
     const { busyMs, efficiency } = parallelEfficiency(files, wallMs, this.workers)
     const shard = this.shardInfo()
@@ -171,6 +163,28 @@ export class SuitekitReporter implements Reporter {
       ...(shard ? { shard } : {}),
       ...(ci ? { ci } : {}),
       files,
+      tests,
+    }
+  }
+
+  /** One test file's timing and its tests'. */
+  private moduleTimings(module: TestModule): ModuleTimings {
+    const file = relative(this.root, module.moduleId)
+    const d = module.diagnostic()
+    const importMs = d.prepareDuration
+    const setupMs = d.environmentSetupDuration + d.setupDuration
+    const tests: TestTiming[] = []
+    for (const test of module.children.allTests()) tests.push(testTiming(file, test))
+    return {
+      file: {
+        file,
+        importMs: round(importMs),
+        collectMs: round(d.collectDuration),
+        setupMs: round(setupMs),
+        testsMs: round(d.duration),
+        totalMs: round(importMs + d.collectDuration + setupMs + d.duration),
+        worker: d.concurrencyId,
+      },
       tests,
     }
   }
@@ -232,12 +246,19 @@ export class SuitekitReporter implements Reporter {
   }
 }
 
+/** What one test file contributes to the timings file. */
+interface ModuleTimings {
+  file: FileTiming
+  tests: TestTiming[]
+}
+
 /**
- * One test's timing from vitest's report, with the split `@suitekit/reporter/runner` measured:
- * `phases` holds each attempt's setup, body and teardown, flat.
+ * One test's timing from vitest's report, with the split `@suitekit/reporter/runner` measured
+ * (each attempt's setup, body and teardown, flat, in the test's meta).
  */
-function testTiming(file: string, test: TestCase, phases: number[] = []): TestTiming {
+function testTiming(file: string, test: TestCase): TestTiming {
   const diagnostic = test.diagnostic()
+  const phases = test.meta().suitekitPhases ?? []
   const timing: TestTiming = {
     file,
     name: test.fullName,
@@ -246,20 +267,12 @@ function testTiming(file: string, test: TestCase, phases: number[] = []): TestTi
     retries: diagnostic?.retryCount ?? 0,
     flaky: diagnostic?.flaky ?? false,
   }
-  const splitOf = (attempt: number): PhaseSplit | undefined =>
-    phases.length >= attempt * 3 + 3
-      ? {
-          setupMs: phases[attempt * 3]!,
-          bodyMs: phases[attempt * 3 + 1]!,
-          teardownMs: phases[attempt * 3 + 2]!,
-        }
-      : undefined
-  const split = splitOf(phases.length / 3 - 1)
+  const split = splitOf(phases, phases.length / 3 - 1)
   if (split) timing.split = split
-  const attempts = test.attempts()
-  if (attempts.length > 1) {
-    timing.attempts = attempts.map((attempt, i) => {
-      const attemptSplit = splitOf(i)
+  // only a retried or repeated test has more than one attempt: the others skip building the list
+  if (timing.retries > 0 || (diagnostic?.repeatCount ?? 0) > 0) {
+    timing.attempts = test.attempts().map((attempt, i) => {
+      const attemptSplit = splitOf(phases, i)
       return {
         durationMs: round(attempt.duration),
         state: attempt.state,
@@ -268,6 +281,16 @@ function testTiming(file: string, test: TestCase, phases: number[] = []): TestTi
     })
   }
   return timing
+}
+
+/** The split of attempt `attempt` (0-based), when the runner measured it. */
+function splitOf(phases: number[], attempt: number): PhaseSplit | undefined {
+  if (attempt < 0 || phases.length < attempt * 3 + 3) return undefined
+  return {
+    setupMs: phases[attempt * 3]!,
+    bodyMs: phases[attempt * 3 + 1]!,
+    teardownMs: phases[attempt * 3 + 2]!,
+  }
 }
 
 /** The commit and job, from GitHub Actions' variables. */

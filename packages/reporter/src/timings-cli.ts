@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 // suitekit-timings merge <shard files...> [-o <out>]
 // suitekit-timings compare <current> <baseline> [--relative-pct 20] [--absolute-ms 100] [--threshold-ms 1000] [--fail-on-regression]
-import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { compareTimings } from './compare-timings.js'
 import { formatPct } from './durations-report.js'
@@ -10,6 +8,7 @@ import { mergeTimings } from './merge-timings.js'
 import { formatSeconds } from './parallel-efficiency.js'
 import { DEFAULT_TIMINGS_FILE, readTimingsFile } from './read-timings-file.js'
 import type { TimingsFile } from './timings-file.js'
+import { writeTimingsFile } from './write-timings-file.js'
 
 const usage = `usage:
   suitekit-timings merge <shard timings files...> [-o <out.json>]   (default out: ${DEFAULT_TIMINGS_FILE})
@@ -37,8 +36,7 @@ async function merge(args: string[]): Promise<void> {
   const parts = await Promise.all(positionals.map(read))
   const { timings, actualImbalance, predictedImbalance } = mergeTimings(parts)
   const out = values.out ?? DEFAULT_TIMINGS_FILE
-  await mkdir(dirname(out), { recursive: true })
-  await writeFile(out, `${JSON.stringify(timings, null, 2)}\n`)
+  writeTimingsFile(out, timings)
   const walls = (timings.shards ?? []).map((s) => formatSeconds(s.wallMs)).join(' ')
   process.stdout.write(
     `merged ${parts.length} file(s) into ${out}: ${timings.files.length} test files, ${timings.tests.length} tests` +

@@ -60,6 +60,23 @@ describe('SuitekitReporter in a vitest run', () => {
     expect(Math.abs(sum - durationMs)).toBeLessThan(20) // the parts add up to vitest's own total
   })
 
+  it('without the timing runner, leaves the split out and shows dashes', async () => {
+    const path = join(dir, 'no-runner.json')
+    const alone = await runFixture(['fast.test.ts', 'slow.test.ts'], {
+      NO_RUNNER: '1',
+      TIMINGS_FILE: path,
+    })
+    expect(alone.code).toBe(0)
+    const { tests } = await readTimings(path)
+    expect(tests.filter((t) => t.state === 'passed')).toHaveLength(3)
+    for (const test of tests) expect(test).not.toHaveProperty('split')
+    expect(alone.stdout).toMatch(
+      /\n\s+0\.\d\ds\s+-\s+-\s+-\s+slow\.test\.ts > takes about 430 ms\n/,
+    )
+    expect(alone.stdout).not.toContain('NaN')
+    await rm(path)
+  }, 60_000)
+
   it('lists a flaky test with every attempt', () => {
     const flaky = testNamed(timings, 'fails once, then passes')
     expect(flaky).toMatchObject({ state: 'passed', retries: 1, flaky: true })
