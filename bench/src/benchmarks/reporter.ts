@@ -54,8 +54,8 @@ type Setup = 'plain' | 'full'
 /**
  * A vitest config file (plain objects, so that it needs no import from the suite's folder):
  * `plain` without suitekit, `full` with the reporter, the timing runner and the timing sequencer,
- * imported by package name as a user's config does. Loading them and the reporter's end-of-run
- * work are timed into COST_FILE.
+ * imported by package name as a user's config does. Loading them, the reporter's work as each file
+ * ends and its end-of-run work are timed into COST_FILE.
  */
 function configFile(test: Record<string, unknown>, setup: Setup): string {
   if (setup === 'plain') return `export default { test: ${JSON.stringify(test)} }\n`
@@ -65,12 +65,22 @@ const { SuitekitReporter } = await import('@suitekit/reporter')
 const { default: TimingSequencer } = await import('@suitekit/reporter/sequencer')
 const loadMs = performance.now() - loadStartedAt
 const reporter = new SuitekitReporter({ outputFile: process.env.TIMINGS_FILE ?? false, print: () => {} })
+// the work as each file ends runs while the workers run: its thread's CPU time is what it takes
+// from them (a clock would also count the time the workers had the cores)
+const threadMs = () => { const { user, system } = process.threadCpuUsage(); return (user + system) / 1000 }
+const moduleEnd = reporter.onTestModuleEnd.bind(reporter)
+let moduleMs = 0
+reporter.onTestModuleEnd = (module) => {
+  const started = threadMs()
+  moduleEnd(module)
+  moduleMs += threadMs() - started
+}
 const end = reporter.onTestRunEnd.bind(reporter)
 reporter.onTestRunEnd = async (...args) => {
   const started = performance.now()
   await end(...args)
   const endMs = performance.now() - started
-  if (process.env.COST_FILE) writeFileSync(process.env.COST_FILE, JSON.stringify({ loadMs, endMs }))
+  if (process.env.COST_FILE) writeFileSync(process.env.COST_FILE, JSON.stringify({ loadMs, moduleMs, endMs }))
 }
 export default {
   test: {
@@ -192,15 +202,29 @@ export default { test: { ...${JSON.stringify(test)}, sequence: { sequencer: AbSe
   )
 }
 
-/** The runner's cost per test in one A/B run: timed files' test time minus plain files', per test. */
-async function runnerCostPerTest(path: string): Promise<number> {
+/**
+ * The runner's cost per test in one A/B run, one figure per pair of identical files: the timed
+ * file's test time minus the plain one's, per test. The median is taken over the pairs of every
+ * run, so that a GC pause or a burst of noise in one file moves one pair, not a run's figure.
+ */
+async function runnerCostPerTest(path: string): Promise<number[]> {
   const timings = JSON.parse(await readFile(path, 'utf8')) as TimingsFile
-  let difference = 0
+  const pairs = new Map<string, { plain?: number; timed?: number }>()
   for (const { file, testsMs } of timings.files) {
-    if (file.includes('-timed')) difference += testsMs
-    else if (file.includes('-plain')) difference -= testsMs
+    const match = /^(f\d+)-(plain|timed)\./.exec(file)
+    if (!match) continue
+    const pair = pairs.get(match[1]!) ?? {}
+    pair[match[2] as 'plain' | 'timed'] = testsMs
+    pairs.set(match[1]!, pair)
   }
-  return difference / ((AB_FILES / 2) * AB_TESTS_PER_FILE)
+  const costs: number[] = []
+  for (const { plain, timed } of pairs.values()) {
+    if (plain !== undefined && timed !== undefined) costs.push((timed - plain) / AB_TESTS_PER_FILE)
+  }
+  if (costs.length !== AB_FILES / 2) {
+    throw new Error(`the A/B run reported ${costs.length} pairs of files, not ${AB_FILES / 2}`)
+  }
+  return costs
 }
 
 /** Test file durations of a skewed suite: two long files, a few medium, many short ones. */
@@ -249,6 +273,7 @@ export const reporter: Benchmark = {
     })
     const wall: Record<Setup, number[]> = { plain: [], full: [] }
     const endCost: number[] = []
+    const moduleCost: number[] = []
     const loadCost: number[] = []
     const perTest: number[] = []
     const timings = join(overheadRoot, 'timings.json')
@@ -265,23 +290,30 @@ export const reporter: Benchmark = {
           COST_FILE: cost,
         }),
       )
-      const costs = JSON.parse(await readFile(cost, 'utf8')) as { loadMs: number; endMs: number }
+      const costs = JSON.parse(await readFile(cost, 'utf8')) as {
+        loadMs: number
+        moduleMs: number
+        endMs: number
+      }
       endCost.push(costs.endMs)
+      moduleCost.push(costs.moduleMs)
       loadCost.push(costs.loadMs)
       const abTimings = join(abRoot, 'timings.json')
       await vitest(abRoot, ['--config', 'ab.config.mjs'], { TIMINGS_FILE: abTimings })
-      perTest.push(await runnerCostPerTest(abTimings))
+      perTest.push(...(await runnerCostPerTest(abTimings)))
     }
     const plainMs = median(wall.plain)
     const fullMs = median(wall.full)
     // the runner's cost is inside the workers' test time: its cost per test, measured side by side
-    // in one run, times the suite's tests, spread over the 2 workers; the reporter's is its own
-    // end-of-run work, timed in place
+    // in one run, times the suite's tests, spread over the 2 workers; the reporter's is its work as
+    // each file ends and at the end of the run, timed in place (the first overlaps the workers'
+    // tests, but counts in full)
     const perTestMs = median(perTest)
     const runnerMs = (perTestMs * FILES * TESTS_PER_FILE) / 2
+    const moduleMs = median(moduleCost)
     const reporterMs = median(endCost)
     const loadMs = median(loadCost)
-    const overheadPct = ((runnerMs + reporterMs + loadMs) / plainMs) * 100
+    const overheadPct = ((runnerMs + moduleMs + reporterMs + loadMs) / plainMs) * 100
     const wallOverheadPct = ((fullMs - plainMs) / plainMs) * 100
 
     const shardRoot = join(workDir, 'shards')
@@ -315,7 +347,8 @@ export const reporter: Benchmark = {
       `reporter overhead, medians of ${OVERHEAD_ROUNDS} alternated rounds of ${FILES * TESTS_PER_FILE} tests (${FILES} files, 2 workers):`,
       `  wall without suitekit          ${s(plainMs)} (runs ranged ${s(Math.min(...wall.plain))} to ${s(Math.max(...wall.plain))}: the machine's noise)`,
       `  wall with suitekit             ${s(fullMs)} (${wallOverheadPct >= 0 ? '+' : ''}${wallOverheadPct.toFixed(1)} %; runs ranged ${s(Math.min(...wall.full))} to ${s(Math.max(...wall.full))})`,
-      `  runner, in the workers         ${runnerMs.toFixed(1)} ms (${(perTestMs * 1000).toFixed(1)} µs per test x ${FILES * TESTS_PER_FILE} tests / 2 workers; per test: median of ${OVERHEAD_ROUNDS} runs, files with and without the runner side by side)`,
+      `  runner, in the workers         ${runnerMs.toFixed(1)} ms (${(perTestMs * 1000).toFixed(1)} µs per test x ${FILES * TESTS_PER_FILE} tests / 2 workers; per test: median of ${perTest.length} pairs of files with and without the runner, side by side in ${OVERHEAD_ROUNDS} runs)`,
+      `  reporter, as each file ends    ${moduleMs.toFixed(1)} ms (CPU time of its thread, in place, summed over the ${FILES} files)`,
       `  reporter, at the end of run    ${reporterMs.toFixed(1)} ms (timed in place)`,
       `  loading reporter and sequencer ${loadMs.toFixed(1)} ms (timed in place, in the config)`,
       `  overhead by parts              ${overheadPct.toFixed(2)} % of the wall time (target: under 2 %; the wall difference above is the check when its ranges are tight)`,
@@ -333,6 +366,7 @@ export const reporter: Benchmark = {
         full_wall_ms: Math.round(fullMs),
         runner_ms: round(runnerMs),
         runner_us_per_test: round(perTestMs * 1000),
+        reporter_module_end_ms: round(moduleMs),
         reporter_end_ms: round(reporterMs),
         load_ms: round(loadMs),
         count_shard_imbalance: round(countImbalance),
