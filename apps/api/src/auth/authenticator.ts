@@ -1,5 +1,7 @@
+import type { SqlEntityManager } from '@mikro-orm/sql'
 import {
   ApiToken,
+  enterTenantScope,
   inTenantScope,
   ROLES,
   User,
@@ -28,8 +30,17 @@ export interface ProjectPrincipal {
 
 /** Who is calling: read from the `Authorization: Bearer` header by the routes that need it. */
 export interface Authenticator {
-  /** The user of the request's access token. @throws {ApiError} 401 */
-  user(request: FastifyRequest): Promise<Principal>
+  /**
+   * Runs `work` as the user of the request's access token, in one transaction: it finds the user
+   * (across organizations), checks that they have at least the `minimum` role, then scopes the
+   * rest of the transaction to their organization.
+   * @throws {ApiError} 401 for a token it did not issue or a user that is gone, 403 below `minimum`
+   */
+  asUser<T>(
+    request: FastifyRequest,
+    work: (em: SqlEntityManager, me: Principal) => Promise<T>,
+    minimum?: Role,
+  ): Promise<T>
   /** The project of the request's project token. @throws {ApiError} 401 */
   project(request: FastifyRequest): Promise<ProjectPrincipal>
 }
@@ -39,19 +50,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** `orm` is read per request: the lifespan opens the database after the app is built. */
 export function createAuthenticator(orm: () => InsightsOrm, tokens: AccessTokens): Authenticator {
   return {
-    async user(request) {
-      const token = bearerToken(request)
-      let userId: string
-      try {
-        userId = await tokens.verify(token)
-      } catch (error) {
-        if (error instanceof InvalidTokenError) throw unauthorized(error.message)
-        throw error
-      }
-      if (!UUID.test(userId)) throw unauthorized('the token\'s "sub" claim is not a user id')
-      const user = await inTenantScope(orm(), 'system', (em) => em.findOne(User, { id: userId }))
-      if (!user) throw unauthorized("the token's user no longer exists")
-      return { userId: user.id, orgId: user.org.id, email: user.email, role: user.role }
+    async asUser(request, work, minimum) {
+      // a bad token costs no transaction
+      const userId = await verifiedUserId(request, tokens)
+      return orm()
+        .em.fork()
+        .transactional(async (em) => {
+          await enterTenantScope(em, 'system')
+          const user = await em.findOne(User, { id: userId })
+          if (!user) throw unauthorized("the token's user no longer exists")
+          const me = { userId: user.id, orgId: user.org.id, email: user.email, role: user.role }
+          if (minimum) requireRole(me, minimum)
+          await enterTenantScope(em, me)
+          return work(em, me)
+        })
     },
 
     async project(request) {
@@ -81,6 +93,19 @@ export function requireRole(principal: Principal, minimum: Role): void {
       `this needs the ${minimum} role${minimum === 'admin' ? '' : ' or higher'}; you are a ${principal.role}`,
     )
   }
+}
+
+/** The user id of the request's access token. @throws {ApiError} 401 */
+async function verifiedUserId(request: FastifyRequest, tokens: AccessTokens): Promise<string> {
+  let userId: string
+  try {
+    userId = await tokens.verify(bearerToken(request))
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw unauthorized(error.message)
+    throw error
+  }
+  if (!UUID.test(userId)) throw unauthorized('the token\'s "sub" claim is not a user id')
+  return userId
 }
 
 function bearerToken(request: FastifyRequest): string {

@@ -1,9 +1,8 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import type { SqlEntityManager } from '@mikro-orm/sql'
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
-import { inTenantScope, Organization, Project } from '@suitekit/insights'
+import { Organization, Project } from '@suitekit/insights'
 import { Type } from 'typebox'
-import { requireRole } from '../auth/authenticator.ts'
 import { ApiError, notFound } from '../http/api-error.ts'
 import { nonBlank } from '../http/non-blank.ts'
 import { errors, Page, PageQuery, ProjectParams, userAuth } from '../http/schemas.ts'
@@ -62,9 +61,8 @@ export function projectRoutes(context: AppContext): FastifyPluginCallbackTypebox
         },
       },
       async (request) => {
-        const me = await context.auth.user(request)
         const { limit = 20, offset = 0 } = request.query
-        const [projects, total] = await inTenantScope(context.orm(), me, (em) =>
+        const [projects, total] = await context.auth.asUser(request, (em, me) =>
           em.findAndCount(
             Project,
             { org: me.orgId },
@@ -90,20 +88,22 @@ export function projectRoutes(context: AppContext): FastifyPluginCallbackTypebox
         },
       },
       async (request, reply) => {
-        const me = await context.auth.user(request)
-        requireRole(me, 'member')
-        const name = nonBlank(request.body.name, 'body.name')
-        const slug = request.body.slug ?? slugOf(name)
-        const project = await inTenantScope(context.orm(), me, async (em) => {
-          await ensureSlugFree(em, me.orgId, slug)
-          const created = em.create(Project, {
-            org: em.getReference(Organization, me.orgId),
-            name,
-            slug,
-          })
-          await flushUnique(em, slug)
-          return created
-        })
+        const project = await context.auth.asUser(
+          request,
+          async (em, me) => {
+            const name = nonBlank(request.body.name, 'body.name')
+            const slug = request.body.slug ?? slugOf(name)
+            await ensureSlugFree(em, me.orgId, slug)
+            const created = em.create(Project, {
+              org: em.getReference(Organization, me.orgId),
+              name,
+              slug,
+            })
+            await flushUnique(em, slug)
+            return created
+          },
+          'member',
+        )
         return reply.code(201).send(present(project))
       },
     )
@@ -120,8 +120,7 @@ export function projectRoutes(context: AppContext): FastifyPluginCallbackTypebox
         },
       },
       async (request) => {
-        const me = await context.auth.user(request)
-        const project = await inTenantScope(context.orm(), me, (em) =>
+        const project = await context.auth.asUser(request, (em, me) =>
           projectOf(em, me.orgId, request.params.projectId),
         )
         return present(project)
@@ -144,19 +143,21 @@ export function projectRoutes(context: AppContext): FastifyPluginCallbackTypebox
         },
       },
       async (request) => {
-        const me = await context.auth.user(request)
-        requireRole(me, 'member')
-        const project = await inTenantScope(context.orm(), me, async (em) => {
-          const found = await projectOf(em, me.orgId, request.params.projectId)
-          const { name, slug } = request.body
-          if (slug !== undefined && slug !== found.slug) {
-            await ensureSlugFree(em, me.orgId, slug)
-            found.slug = slug
-          }
-          if (name !== undefined) found.name = nonBlank(name, 'body.name')
-          await flushUnique(em, found.slug)
-          return found
-        })
+        const project = await context.auth.asUser(
+          request,
+          async (em, me) => {
+            const found = await projectOf(em, me.orgId, request.params.projectId)
+            const { name, slug } = request.body
+            if (slug !== undefined && slug !== found.slug) {
+              await ensureSlugFree(em, me.orgId, slug)
+              found.slug = slug
+            }
+            if (name !== undefined) found.name = nonBlank(name, 'body.name')
+            await flushUnique(em, found.slug)
+            return found
+          },
+          'member',
+        )
         return present(project)
       },
     )
@@ -173,13 +174,15 @@ export function projectRoutes(context: AppContext): FastifyPluginCallbackTypebox
         },
       },
       async (request, reply) => {
-        const me = await context.auth.user(request)
-        requireRole(me, 'admin')
-        await inTenantScope(context.orm(), me, async (em) => {
-          const project = await projectOf(em, me.orgId, request.params.projectId)
-          // one statement: the database cascades to tokens, uploads, runs and results
-          await em.nativeDelete(Project, { id: project.id, org: me.orgId })
-        })
+        await context.auth.asUser(
+          request,
+          async (em, me) => {
+            const project = await projectOf(em, me.orgId, request.params.projectId)
+            // one statement: the database cascades to tokens, uploads, runs and results
+            await em.nativeDelete(Project, { id: project.id, org: me.orgId })
+          },
+          'admin',
+        )
         return reply.code(204).send(null)
       },
     )

@@ -1,5 +1,5 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
-import { inTenantScope, Run } from '@suitekit/insights'
+import { Run } from '@suitekit/insights'
 import { Type } from 'typebox'
 import { errors, Nullable, Page, PageQuery, ProjectParams, userAuth } from '../http/schemas.ts'
 import type { AppContext } from './app-context.ts'
@@ -37,9 +37,8 @@ export function runRoutes(context: AppContext): FastifyPluginCallbackTypebox {
         },
       },
       async (request) => {
-        const me = await context.auth.user(request)
         const { limit = 20, offset = 0, branch } = request.query
-        const [runs, total] = await inTenantScope(context.orm(), me, async (em) => {
+        const [runs, total] = await context.auth.asUser(request, async (em, me) => {
           const project = await projectOf(em, me.orgId, request.params.projectId)
           return em.findAndCount(
             Run,

@@ -63,16 +63,15 @@ export function sessionRoutes(context: AppContext): FastifyPluginCallbackTypebox
         },
       },
       async (request) => {
-        const me = await context.auth.user(request)
-        const org = await inTenantScope(context.orm(), me, (em) =>
-          em.findOneOrFail(Organization, { id: me.orgId }),
-        )
-        return {
-          id: me.userId,
-          email: me.email,
-          role: me.role,
-          organization: { id: org.id, name: org.name },
-        }
+        return context.auth.asUser(request, async (em, me) => {
+          const org = await em.findOneOrFail(Organization, { id: me.orgId })
+          return {
+            id: me.userId,
+            email: me.email,
+            role: me.role,
+            organization: { id: org.id, name: org.name },
+          }
+        })
       },
     )
     done()

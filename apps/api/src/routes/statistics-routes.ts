@@ -1,9 +1,10 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
+import type { SqlEntityManager } from '@mikro-orm/sql'
+import type { FastifyRequest } from 'fastify'
 import {
   durationTrend,
   fileTimings,
   flakyTests,
-  inTenantScope,
   MAX_RECENT_RUNS,
   slowestTests,
 } from '@suitekit/insights'
@@ -34,16 +35,14 @@ const TestRef = { file: Type.String(), name: Type.String() }
 export function statisticsRoutes(context: AppContext): FastifyPluginCallbackTypebox {
   return (app, _options, done) => {
     /** Runs `work` after checking the project is the caller's (404 otherwise). */
-    const forProject = async <T>(
-      request: { params: { projectId: string } } & Parameters<AppContext['auth']['user']>[0],
-      work: (em: Parameters<Parameters<typeof inTenantScope>[2]>[0], orgId: string) => Promise<T>,
-    ): Promise<T> => {
-      const me = await context.auth.user(request)
-      return inTenantScope(context.orm(), me, async (em) => {
+    const forProject = <T>(
+      request: FastifyRequest<{ Params: { projectId: string } }>,
+      work: (em: SqlEntityManager, orgId: string) => Promise<T>,
+    ): Promise<T> =>
+      context.auth.asUser(request, async (em, me) => {
         await projectOf(em, me.orgId, request.params.projectId)
         return work(em, me.orgId)
       })
-    }
 
     app.get(
       '/projects/:projectId/slowest',

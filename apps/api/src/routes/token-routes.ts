@@ -1,7 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
-import { ApiToken, inTenantScope } from '@suitekit/insights'
+import { ApiToken } from '@suitekit/insights'
 import { Type } from 'typebox'
-import { requireRole } from '../auth/authenticator.ts'
 import { newProjectToken } from '../auth/project-tokens.ts'
 import { notFound } from '../http/api-error.ts'
 import { nonBlank } from '../http/non-blank.ts'
@@ -51,21 +50,23 @@ export function tokenRoutes(context: AppContext): FastifyPluginCallbackTypebox {
         },
       },
       async (request, reply) => {
-        const me = await context.auth.user(request)
-        requireRole(me, 'admin')
-        const { token, tokenHash, prefix } = newProjectToken()
-        const created = await inTenantScope(context.orm(), me, async (em) => {
-          const project = await projectOf(em, me.orgId, request.params.projectId)
-          const apiToken = em.create(ApiToken, {
-            org: project.org,
-            project,
-            name: nonBlank(request.body.name, 'body.name'),
-            prefix,
-            tokenHash,
-          })
-          await em.flush()
-          return apiToken
-        })
+        const { created, token } = await context.auth.asUser(
+          request,
+          async (em, me) => {
+            const project = await projectOf(em, me.orgId, request.params.projectId)
+            const { token, tokenHash, prefix } = newProjectToken()
+            const apiToken = em.create(ApiToken, {
+              org: project.org,
+              project,
+              name: nonBlank(request.body.name, 'body.name'),
+              prefix,
+              tokenHash,
+            })
+            await em.flush()
+            return { created: apiToken, token }
+          },
+          'admin',
+        )
         return reply.code(201).send({ ...present(created), token })
       },
     )
@@ -85,8 +86,7 @@ export function tokenRoutes(context: AppContext): FastifyPluginCallbackTypebox {
         },
       },
       async (request) => {
-        const me = await context.auth.user(request)
-        const tokens = await inTenantScope(context.orm(), me, async (em) => {
+        const tokens = await context.auth.asUser(request, async (em, me) => {
           const project = await projectOf(em, me.orgId, request.params.projectId)
           return em.find(
             ApiToken,
@@ -110,20 +110,22 @@ export function tokenRoutes(context: AppContext): FastifyPluginCallbackTypebox {
         },
       },
       async (request) => {
-        const me = await context.auth.user(request)
-        requireRole(me, 'admin')
         const { projectId, tokenId } = request.params
-        const revoked = await inTenantScope(context.orm(), me, async (em) => {
-          const token = await em.findOne(ApiToken, {
-            id: tokenId,
-            org: me.orgId,
-            project: projectId,
-          })
-          if (!token) throw notFound(`token ${tokenId} of project ${projectId}`)
-          token.revokedAt ??= new Date()
-          await em.flush()
-          return token
-        })
+        const revoked = await context.auth.asUser(
+          request,
+          async (em, me) => {
+            const token = await em.findOne(ApiToken, {
+              id: tokenId,
+              org: me.orgId,
+              project: projectId,
+            })
+            if (!token) throw notFound(`token ${tokenId} of project ${projectId}`)
+            token.revokedAt ??= new Date()
+            await em.flush()
+            return token
+          },
+          'admin',
+        )
         return present(revoked)
       },
     )

@@ -117,9 +117,8 @@ export function uploadRoutes(context: AppContext): FastifyPluginCallbackTypebox 
         },
       },
       async (request) => {
-        const me = await context.auth.user(request)
         const { projectId, uploadId } = request.params
-        const upload = await inTenantScope(context.orm(), me, async (em) => {
+        const upload = await context.auth.asUser(request, async (em, me) => {
           await projectOf(em, me.orgId, projectId)
           const found = await em.findOne(Upload, {
             id: uploadId,
