@@ -1,5 +1,6 @@
-import { createLifespan } from '@suitekit/lifespan'
-import { describe, expect, it } from 'vitest'
+import { createLifespan, type Lifespan } from '@suitekit/lifespan'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.ts'
 import { engine, test } from './support/api-test.ts'
 import { makeOrg, makeProject, makeUser } from './support/builders.ts'
@@ -7,12 +8,18 @@ import { TEST_CONFIG } from './support/test-config.ts'
 
 const SECRET_MESSAGE = 'secret detail at /srv/db password=hunter2'
 
-/** An app of its own (no database), whose error log lines land in `lines`, with a route that throws. */
-async function appWithLog() {
-  const lines: string[] = []
-  const lifespan = createLifespan([])
+/**
+ * One app for the file's own tests (no database), whose log lines land in `lines`, with a route
+ * that throws. Built once: what each test reads is its own requests' answers and log lines.
+ */
+const lines: string[] = []
+let app: FastifyInstance
+let lifespan: Lifespan
+
+beforeAll(async () => {
+  lifespan = createLifespan([])
   await lifespan.start()
-  const app = createApp({
+  app = createApp({
     lifespan,
     config: TEST_CONFIG,
     database: {
@@ -27,8 +34,16 @@ async function appWithLog() {
     throw new Error(SECRET_MESSAGE)
   })
   await app.ready()
-  return { app, lines }
-}
+})
+
+afterAll(async () => {
+  await app.close()
+  await lifespan.stop()
+})
+
+beforeEach(() => {
+  lines.length = 0
+})
 
 interface LogLine {
   level: number
@@ -41,7 +56,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 describe('500 answers', { tags: ['integration', 'security'] }, () => {
   it("say nothing of the exception, and the log has it with the answer's request id", async () => {
-    const { app, lines } = await appWithLog()
     const response = await app.inject({ url: '/boom' })
 
     expect(response.statusCode).toBe(500)
@@ -60,11 +74,9 @@ describe('500 answers', { tags: ['integration', 'security'] }, () => {
     const logged = lines.map((line) => JSON.parse(line) as LogLine)
     const failure = logged.find((line) => line.reqId === requestId && line.level >= 50)
     expect(failure).toMatchObject({ msg: 'request failed', err: { message: SECRET_MESSAGE } })
-    await app.close()
   })
 
   it('keep the request id the client sent, in the answer and in the log', async () => {
-    const { app, lines } = await appWithLog()
     const response = await app.inject({ url: '/boom', headers: { 'x-request-id': 'ci-42.7:a_b' } })
     expect(response.statusCode).toBe(500)
     expect(response.headers['x-request-id']).toBe('ci-42.7:a_b')
@@ -73,7 +85,6 @@ describe('500 answers', { tags: ['integration', 'security'] }, () => {
     expect(logged.filter((line) => line.reqId === 'ci-42.7:a_b' && line.level >= 50)).toHaveLength(
       1,
     )
-    await app.close()
   })
 
   test('a database error in a real route is a clean 500', async ({ em, app, signIn }) => {
@@ -108,7 +119,6 @@ describe('500 answers', { tags: ['integration', 'security'] }, () => {
 
 describe('4xx answers and request ids', { tags: ['integration'] }, () => {
   it('answers 404 not_found for an unknown route', async () => {
-    const { app } = await appWithLog()
     const response = await app.inject({ method: 'POST', url: '/api/nothing-here?x=1' })
     expect(response.statusCode).toBe(404)
     expect(response.json()).toEqual({
@@ -116,21 +126,17 @@ describe('4xx answers and request ids', { tags: ['integration'] }, () => {
       message: 'no route POST /api/nothing-here',
       requestId: response.headers['x-request-id'],
     })
-    await app.close()
   })
 
   it('echoes a safe x-request-id in the header and the body', async () => {
-    const { app } = await appWithLog()
     for (const given of ['abc-123', 'x'.repeat(100)]) {
       const response = await app.inject({ url: '/nowhere', headers: { 'x-request-id': given } })
       expect(response.headers['x-request-id']).toBe(given)
       expect(response.json()).toMatchObject({ requestId: given })
     }
-    await app.close()
   })
 
   it('replaces an unsafe or too long x-request-id with a new one', async () => {
-    const { app } = await appWithLog()
     const ids = new Set<string>()
     for (const given of ['abc 123', 'x'.repeat(101), 'a'.repeat(200), 'id;drop', '', 'ünï']) {
       const response = await app.inject({ url: '/nowhere', headers: { 'x-request-id': given } })
@@ -140,11 +146,9 @@ describe('4xx answers and request ids', { tags: ['integration'] }, () => {
       ids.add(String(id))
     }
     expect(ids.size).toBe(6)
-    await app.close()
   })
 
   it('answers 401 with www-authenticate: Bearer', async () => {
-    const { app } = await appWithLog()
     for (const authorization of [undefined, 'Basic dXNlcjpwYXNz', 'Bearer not-a-jwt']) {
       const response = await app.inject({
         url: '/api/me',
@@ -154,21 +158,17 @@ describe('4xx answers and request ids', { tags: ['integration'] }, () => {
       expect(response.headers['www-authenticate'], authorization).toBe('Bearer')
       expect(response.json(), authorization).toMatchObject({ error: 'unauthorized' })
     }
-    await app.close()
   })
 
   it('does not add www-authenticate to other errors', async () => {
-    const { app } = await appWithLog()
     const response = await app.inject({ url: '/nowhere' })
     expect(response.statusCode).toBe(404)
     expect(response.headers['www-authenticate']).toBeUndefined()
-    await app.close()
   })
 })
 
 describe('GET /openapi.json', { tags: ['integration'] }, () => {
   it('describes the API as OpenAPI 3.1 with both security schemes', async () => {
-    const { app } = await appWithLog()
     const response = await app.inject({ url: '/openapi.json' })
     expect(response.statusCode).toBe(200)
     const document = response.json<{
@@ -192,6 +192,5 @@ describe('GET /openapi.json', { tags: ['integration'] }, () => {
       accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
       projectToken: { type: 'http', scheme: 'bearer' },
     })
-    await app.close()
   })
 })
