@@ -14,6 +14,7 @@ import { describe, expect } from 'vitest'
 import { test } from './support/api-test.ts'
 import {
   asSystem,
+  batch,
   makeApiToken,
   makeOrg,
   makeProject,
@@ -201,14 +202,16 @@ const ENDPOINTS: Endpoint[] = [
 ]
 
 /** A project with a run, a result, a CI token and an upload, in a new organization. */
-async function makeWorld(em: SqlEntityManager): Promise<World> {
-  const org = await makeOrg(em)
-  const project = await makeProject(em, { org })
-  const run = await makeRun(em, { project })
-  await makeResult(em, { run })
-  const { apiToken, token } = await makeApiToken(em, { project })
-  const upload = await makeUpload(em, { project })
-  return { org, project, apiToken, token, upload }
+function makeWorld(em: SqlEntityManager): Promise<World> {
+  return batch(em, async () => {
+    const org = await makeOrg(em)
+    const project = await makeProject(em, { org })
+    const run = await makeRun(em, { project })
+    await makeResult(em, { run })
+    const { apiToken, token } = await makeApiToken(em, { project })
+    const upload = await makeUpload(em, { project })
+    return { org, project, apiToken, token, upload }
+  })
 }
 
 const allows = (role: Role, minimum: Role) => ROLES.indexOf(role) <= ROLES.indexOf(minimum)

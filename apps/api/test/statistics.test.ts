@@ -2,17 +2,19 @@ import type { SqlEntityManager } from '@mikro-orm/sql'
 import type { Project } from '@suitekit/insights'
 import { describe, expect } from 'vitest'
 import { test } from './support/api-test.ts'
-import { makeOrg, makeProject, makeResult, makeRun, makeUser } from './support/builders.ts'
+import { batch, makeOrg, makeProject, makeResult, makeRun, makeUser } from './support/builders.ts'
 
 /** Runs `hours` hours after a fixed start, so that their order is known. */
 const at = (hours: number) => new Date(Date.UTC(2025, 0, 1, hours))
 
 /** A viewer (the least a statistics route needs) and one project of their organization. */
-async function viewerWithProject(em: SqlEntityManager) {
-  const org = await makeOrg(em)
-  const user = await makeUser(em, { org, role: 'viewer' })
-  const project = await makeProject(em, { org })
-  return { org, user, project }
+function viewerWithProject(em: SqlEntityManager) {
+  return batch(em, async () => {
+    const org = await makeOrg(em)
+    const user = await makeUser(em, { org, role: 'viewer' })
+    const project = await makeProject(em, { org })
+    return { org, user, project }
+  })
 }
 
 /**
@@ -22,30 +24,32 @@ async function viewerWithProject(em: SqlEntityManager) {
  *   b.test.ts > fast      10,  11, 11            → mean 10.67, max 11, last 11
  *   b.test.ts > ignored   skipped in every run   → never listed
  */
-async function slowestData(em: SqlEntityManager, project: Project) {
-  const runs = [
-    await makeRun(em, { project, createdAt: at(1) }),
-    await makeRun(em, { project, createdAt: at(2) }),
-    await makeRun(em, { project, createdAt: at(3) }),
-  ]
-  const durations: [string, string, (number | 'skipped')[]][] = [
-    ['a.test.ts', 'slow', [100, 300, 200]],
-    ['a.test.ts', 'medium', [50, 70, 'skipped']],
-    ['b.test.ts', 'fast', [10, 11, 11]],
-    ['b.test.ts', 'ignored', ['skipped', 'skipped', 'skipped']],
-  ]
-  for (const [i, run] of runs.entries()) {
-    for (const [file, name, values] of durations) {
-      const value = values[i]!
-      await makeResult(
-        em,
-        value === 'skipped'
-          ? { run, file, name, durationMs: 9999, status: 'skipped' }
-          : { run, file, name, durationMs: value },
-      )
+function slowestData(em: SqlEntityManager, project: Project) {
+  return batch(em, async () => {
+    const runs = [
+      await makeRun(em, { project, createdAt: at(1) }),
+      await makeRun(em, { project, createdAt: at(2) }),
+      await makeRun(em, { project, createdAt: at(3) }),
+    ]
+    const durations: [string, string, (number | 'skipped')[]][] = [
+      ['a.test.ts', 'slow', [100, 300, 200]],
+      ['a.test.ts', 'medium', [50, 70, 'skipped']],
+      ['b.test.ts', 'fast', [10, 11, 11]],
+      ['b.test.ts', 'ignored', ['skipped', 'skipped', 'skipped']],
+    ]
+    for (const [i, run] of runs.entries()) {
+      for (const [file, name, values] of durations) {
+        const value = values[i]!
+        await makeResult(
+          em,
+          value === 'skipped'
+            ? { run, file, name, durationMs: 9999, status: 'skipped' }
+            : { run, file, name, durationMs: value },
+        )
+      }
     }
-  }
-  return runs
+    return runs
+  })
 }
 
 describe('GET /api/projects/:projectId/slowest', { tags: ['integration'] }, () => {
@@ -195,12 +199,6 @@ describe('GET /api/projects/:projectId/flaky', { tags: ['integration'] }, () => 
     signIn,
   }) => {
     const { user, project } = await viewerWithProject(em)
-    const runs = [
-      await makeRun(em, { project, createdAt: at(1) }),
-      await makeRun(em, { project, createdAt: at(2) }),
-      await makeRun(em, { project, createdAt: at(3) }),
-      await makeRun(em, { project, createdAt: at(4) }),
-    ]
     const file = 'flaky.test.ts'
     const statuses = {
       'flaky once': ['passed', 'flaky', 'passed', 'passed'],
@@ -208,11 +206,14 @@ describe('GET /api/projects/:projectId/flaky', { tags: ['integration'] }, () => 
       'always passing': ['passed', 'passed', 'passed', 'passed'],
       'always failing': ['failed', 'failed', 'failed', 'failed'],
     } as const
-    for (const [i, run] of runs.entries()) {
-      for (const [name, byRun] of Object.entries(statuses)) {
-        await makeResult(em, { run, file, name, status: byRun[i]! })
+    await batch(em, async () => {
+      for (const i of [0, 1, 2, 3]) {
+        const run = await makeRun(em, { project, createdAt: at(i + 1) })
+        for (const [name, byRun] of Object.entries(statuses)) {
+          await makeResult(em, { run, file, name, status: byRun[i]! })
+        }
       }
-    }
+    })
     const headers = await signIn(user)
     const response = await app.inject({ url: `/api/projects/${project.id}/flaky`, headers })
     expect(response.statusCode).toBe(200)
@@ -261,30 +262,31 @@ describe('GET /api/projects/:projectId/flaky', { tags: ['integration'] }, () => 
 
 describe('GET /api/projects/:projectId/trend', { tags: ['integration'] }, () => {
   /** Three runs, made newest first: the trend must still be oldest first. */
-  async function trendData(em: SqlEntityManager, project: Project) {
-    const newest = await makeRun(em, { project, createdAt: at(3), wallMs: 900 })
-    const oldest = await makeRun(em, { project, createdAt: at(1), wallMs: 1000 })
-    const middle = await makeRun(em, { project, createdAt: at(2), branch: 'dev', commit: 'abc' })
-    for (const [run, x, y, z] of [
-      [oldest, 100, 50, 30],
-      [middle, 120, 60, 40],
-      [newest, 110, undefined, undefined],
-    ] as const) {
-      await makeResult(em, { run, file: 'a.test.ts', name: 'x', durationMs: x })
-      if (y !== undefined)
-        await makeResult(em, { run, file: 'a.test.ts', name: 'y', durationMs: y })
-      if (z !== undefined)
-        await makeResult(em, { run, file: 'b.test.ts', name: 'z', durationMs: z })
-      await makeResult(em, {
-        run,
-        file: 'a.test.ts',
-        name: 'skipped',
-        durationMs: 5000,
-        status: 'skipped',
-      })
-    }
-    return { oldest, middle, newest }
-  }
+  const trendData = (em: SqlEntityManager, project: Project) =>
+    batch(em, async () => {
+      const newest = await makeRun(em, { project, createdAt: at(3), wallMs: 900 })
+      const oldest = await makeRun(em, { project, createdAt: at(1), wallMs: 1000 })
+      const middle = await makeRun(em, { project, createdAt: at(2), branch: 'dev', commit: 'abc' })
+      for (const [run, x, y, z] of [
+        [oldest, 100, 50, 30],
+        [middle, 120, 60, 40],
+        [newest, 110, undefined, undefined],
+      ] as const) {
+        await makeResult(em, { run, file: 'a.test.ts', name: 'x', durationMs: x })
+        if (y !== undefined)
+          await makeResult(em, { run, file: 'a.test.ts', name: 'y', durationMs: y })
+        if (z !== undefined)
+          await makeResult(em, { run, file: 'b.test.ts', name: 'z', durationMs: z })
+        await makeResult(em, {
+          run,
+          file: 'a.test.ts',
+          name: 'skipped',
+          durationMs: 5000,
+          status: 'skipped',
+        })
+      }
+      return { oldest, middle, newest }
+    })
 
   const point = (
     run: { id: string; createdAt: Date; branch?: string | null; commit?: string | null },
@@ -381,17 +383,18 @@ describe('GET /api/projects/:projectId/trend', { tags: ['integration'] }, () => 
 
 describe('GET /api/projects/:projectId/shard-plan', { tags: ['integration'] }, () => {
   /** Mean file times 60 (70 then 50), 30 and 30 (in one run only). */
-  async function shardData(em: SqlEntityManager, project: Project) {
-    const first = await makeRun(em, { project, createdAt: at(1) })
-    const second = await makeRun(em, { project, createdAt: at(2) })
-    await makeResult(em, { run: first, file: 'a.test.ts', durationMs: 40 })
-    await makeResult(em, { run: first, file: 'a.test.ts', durationMs: 30 })
-    await makeResult(em, { run: second, file: 'a.test.ts', durationMs: 50 })
-    await makeResult(em, { run: first, file: 'b.test.ts', durationMs: 30 })
-    await makeResult(em, { run: second, file: 'b.test.ts', durationMs: 30 })
-    await makeResult(em, { run: first, file: 'c.test.ts', durationMs: 20 })
-    await makeResult(em, { run: first, file: 'c.test.ts', durationMs: 10 })
-  }
+  const shardData = (em: SqlEntityManager, project: Project) =>
+    batch(em, async () => {
+      const first = await makeRun(em, { project, createdAt: at(1) })
+      const second = await makeRun(em, { project, createdAt: at(2) })
+      await makeResult(em, { run: first, file: 'a.test.ts', durationMs: 40 })
+      await makeResult(em, { run: first, file: 'a.test.ts', durationMs: 30 })
+      await makeResult(em, { run: second, file: 'a.test.ts', durationMs: 50 })
+      await makeResult(em, { run: first, file: 'b.test.ts', durationMs: 30 })
+      await makeResult(em, { run: second, file: 'b.test.ts', durationMs: 30 })
+      await makeResult(em, { run: first, file: 'c.test.ts', durationMs: 20 })
+      await makeResult(em, { run: first, file: 'c.test.ts', durationMs: 10 })
+    })
 
   test('splits the files so that the predicted times balance', async ({ em, app, signIn }) => {
     const { user, project } = await viewerWithProject(em)
@@ -428,11 +431,13 @@ describe('GET /api/projects/:projectId/shard-plan', { tags: ['integration'] }, (
 
   test('puts every file on exactly one shard', async ({ em, app, signIn }) => {
     const { user, project } = await viewerWithProject(em)
-    const run = await makeRun(em, { project })
     const files = ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7'].map((name) => `${name}.test.ts`)
-    for (const [i, file] of files.entries()) {
-      await makeResult(em, { run, file, durationMs: (i + 1) * 13 })
-    }
+    await batch(em, async () => {
+      const run = await makeRun(em, { project })
+      for (const [i, file] of files.entries()) {
+        await makeResult(em, { run, file, durationMs: (i + 1) * 13 })
+      }
+    })
     const response = await app.inject({
       url: `/api/projects/${project.id}/shard-plan?shards=3`,
       headers: await signIn(user),

@@ -1,5 +1,6 @@
 // Test data, written through the ORM (never through HTTP): each builder takes the test's `em`, fills
-// in everything not given, flushes, and returns the entity.
+// in everything not given, flushes, and returns the entity. Inside `batch`, builders only create,
+// and the batch writes them all with one flush.
 import { randomUUID } from 'node:crypto'
 import type { SqlEntityManager } from '@mikro-orm/sql'
 import { PASSWORD_HASHES, TEST_PASSWORDS } from '@suitekit/auth-fixtures'
@@ -23,14 +24,40 @@ import { testMode } from './test-mode.ts'
 let counter = 0
 const next = () => ++counter
 
+/** The EntityManagers inside `batch`: their builders create and leave the flush to the batch. */
+const batching = new WeakSet<SqlEntityManager>()
+
 /**
  * Builders write as the system: on PostgreSQL the suite runs as a role under row-level security,
  * and a request leaves its own organization set on the test transaction.
  */
 async function save<T extends object>(em: SqlEntityManager, entity: T): Promise<T> {
+  if (batching.has(em)) return entity
+  await flushAsSystem(em)
+  return entity
+}
+
+async function flushAsSystem(em: SqlEntityManager): Promise<void> {
   await enterTenantScope(em, 'system')
   await em.flush()
-  return entity
+}
+
+/**
+ * Runs the builders in `build` with one flush at its end instead of one each: for tests that need
+ * many rows. Ids are set when an entity is created, so `build` can use them; what it builds is in
+ * the database once `batch` returns.
+ */
+export async function batch<T>(em: SqlEntityManager, build: () => Promise<T>): Promise<T> {
+  if (batching.has(em)) return build()
+  batching.add(em)
+  let built: T
+  try {
+    built = await build()
+  } finally {
+    batching.delete(em)
+  }
+  await flushAsSystem(em)
+  return built
 }
 
 export async function makeOrg(
