@@ -1,8 +1,9 @@
 // vitest globalSetup: `globalSetup: ['@suitekit/db-isolation/global-setup']`.
 import type { TestProject } from 'vitest/node'
-import { requestedEngine } from './internal/resolve-options.js'
+import { requestedEngine } from './internal/requested-engine.js'
 import { startPostgres } from './postgres-server.js'
-import './vitest.js'
+// the ProvidedContext key it sets, without loading the fixtures (and MikroORM) into vitest's process
+import type {} from './vitest.js'
 
 /**
  * Starts the PostgreSQL server of the run when `SUITEKIT_TEST_DB=postgres`: `TEST_DATABASE_URL` when

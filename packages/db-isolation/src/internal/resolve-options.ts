@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { Utils } from '@mikro-orm/core'
 import { DbIsolationError } from '../errors.js'
+import { requestedEngine } from './requested-engine.js'
 import type { Engine, IsolationOptions, OrmConfig } from '../isolation-options.js'
 
 /** {@link IsolationOptions} with the engine decided and every default filled in. */
@@ -20,16 +21,6 @@ export interface ResolvedOptions {
 const DRIVER_ENGINES: Record<string, Engine> = {
   SqliteDriver: 'sqlite',
   PostgreSqlDriver: 'postgresql',
-}
-
-/** The engine `SUITEKIT_TEST_DB` asks for: `sqlite` (default) or `postgres`. */
-export function requestedEngine(value: string | undefined = process.env.SUITEKIT_TEST_DB): Engine {
-  if (!value || value === 'sqlite') return 'sqlite'
-  if (value === 'postgres' || value === 'postgresql' || value === 'pg') return 'postgresql'
-  throw new DbIsolationError(
-    'ERR_CONFIG',
-    `SUITEKIT_TEST_DB='${value}' is not an engine: use 'sqlite' or 'postgres'`,
-  )
 }
 
 /** Checks the options and decides the engine; throws a {@link DbIsolationError} saying what to fix. */
