@@ -10,9 +10,10 @@ export const DEMO_CREDENTIALS = { email: 'demo@insights.local', password: 'insig
  * @returns whether it created them (false when the database already had an organization)
  */
 export async function seedDemo(orm: InsightsOrm): Promise<boolean> {
-  const passwordHash = await hashPassword(DEMO_CREDENTIALS.password)
   return inTenantScope(orm, 'system', async (em) => {
     if ((await em.count(Organization, {})) > 0) return false
+    // hashed only when it is stored: a restart of a seeded install costs no argon2id run
+    const passwordHash = await hashPassword(DEMO_CREDENTIALS.password)
     const org = em.create(Organization, { name: 'Demo' })
     em.create(User, { org, email: DEMO_CREDENTIALS.email, passwordHash, role: 'admin' })
     em.create(Project, { org, name: 'Demo project', slug: 'demo' })

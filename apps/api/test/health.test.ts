@@ -1,53 +1,29 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createDatabase } from '@suitekit/insights'
 import { createLifespan } from '@suitekit/lifespan'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.ts'
 import { TEST_CONFIG } from './support/test-config.ts'
 
 // The lifespan states need a lifespan of their own: these tests do not use the shared test app.
+// A lifespan runs once (idle, ready, stopped), so one test follows one through its states.
 describe('GET /health', { tags: ['integration'] }, () => {
-  let dir: string
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'insights-health-'))
-  })
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
-
-  function build() {
-    const database = createDatabase({ file: join(dir, 'data', 'insights.sqlite') })
+  it('follows the lifespan: 503 before it is ready, 200 while it is and the database answers, 503 once stopped', async () => {
+    const database = createDatabase({ file: ':memory:' })
     const lifespan = createLifespan([database])
     const app = createApp({ lifespan, config: TEST_CONFIG, database })
-    return { app, lifespan }
-  }
+    const health = async () => {
+      const res = await app.inject({ method: 'GET', url: '/health' })
+      return { status: res.statusCode, body: res.json() }
+    }
 
-  it('answers 503 with the lifespan state before the lifespan is ready', async () => {
-    const { app } = build()
-    const res = await app.inject({ method: 'GET', url: '/health' })
-    expect(res.statusCode).toBe(503)
-    expect(res.json()).toEqual({ status: 'idle' })
-  })
+    expect(await health()).toEqual({ status: 503, body: { status: 'idle' } })
 
-  it('answers 200 once the lifespan has started and the SQLite database answers', async () => {
-    const { app, lifespan } = build()
     await lifespan.start()
-    const res = await app.inject({ method: 'GET', url: '/health' })
-    expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ status: 'ready', database: 'ok' })
+    expect(await health()).toEqual({ status: 200, body: { status: 'ready', database: 'ok' } })
+
+    await lifespan.stop()
+    expect(await health()).toEqual({ status: 503, body: { status: 'stopped' } })
     await app.close()
-    await lifespan.stop()
-  })
-
-  it('answers 503 after the lifespan has stopped', async () => {
-    const { app, lifespan } = build()
-    await lifespan.start()
-    await lifespan.stop()
-    const res = await app.inject({ method: 'GET', url: '/health' })
-    expect(res.statusCode).toBe(503)
-    expect(res.json()).toEqual({ status: 'stopped' })
   })
 
   it('answers 503 when the database does not answer, without its error', async () => {
@@ -64,5 +40,7 @@ describe('GET /health', { tags: ['integration'] }, () => {
     expect(res.statusCode).toBe(503)
     expect(res.json()).toEqual({ status: 'ready', database: 'unavailable' })
     expect(res.body).not.toContain('SQLITE_CANTOPEN')
+    await app.close()
+    await lifespan.stop()
   })
 })
