@@ -12,7 +12,7 @@ import {
 } from '@suitekit/insights'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../src/config.ts'
-import { DEMO_CREDENTIALS } from '../src/demo-seed.ts'
+import { DEMO_CREDENTIALS, seedDemo } from '../src/demo-seed.ts'
 import { createService, type Service } from '../src/service.ts'
 
 // The regression test of the service as main.ts runs it: the real lifespan, with its background
@@ -108,13 +108,11 @@ describe('the service (createService)', { tags: ['integration'] }, () => {
   })
 
   it('does not seed or migrate again on a second start, and runs retention at startup', async () => {
-    const first = start()
-    await first.service.lifespan.start()
-    await first.service.lifespan.stop()
-
-    // a run past the retention (90 days by default), written while the service is down
+    // the file as a first start leaves it (migrated, demo seeded), plus a run past the retention
+    // (90 days by default), written while the service is down
     const database = createDatabase({ file })
     await database.start()
+    expect(await seedDemo(database.orm)).toBe(true)
     const expired = await inTenantScope(database.orm, 'system', async (em) => {
       const org = await em.findOneOrFail(Organization, { name: 'Demo' })
       const project = await em.findOneOrFail(Project, { org })
@@ -150,7 +148,7 @@ describe('the service (createService)', { tags: ['integration'] }, () => {
     await vi.waitFor(
       () =>
         expect(second.log).toContain('retention: deleted 1 runs and 0 uploads older than 90 days'),
-      { timeout: 5000 },
+      { timeout: 5000, interval: 5 },
     )
     const remaining = await inTenantScope(second.service.database.orm, 'system', (em) =>
       em.count(Run, { id: expired }),
