@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, rm, statfs } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { embeddedPostgresBinDir, startPostgres, type PostgresServer } from './postgres-server.js'
@@ -31,6 +31,36 @@ describe('startPostgres', () => {
     await server.stop()
     expect(existsSync(join(dataDir, '..'))).toBe(false)
     await expect(query(server.url, 'select 1')).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('makes its cluster in /dev/shm when that RAM disk can hold it, else in the temporary folder', async () => {
+    const ramDisk = await statfs('/dev/shm').catch(() => undefined)
+    const roomy =
+      ramDisk !== undefined &&
+      ramDisk.type === 0x01021994 &&
+      ramDisk.bavail * ramDisk.bsize >= 1024 ** 3
+    const server = await startPostgres({ url: '' })
+    try {
+      const [row] = await query(server.url, "select current_setting('data_directory') as data")
+      expect(dirname(dirname(String(row!.data)))).toBe(roomy ? '/dev/shm' : tmpdir())
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('makes its cluster in clusterRoot when given, and removes it there', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cluster-root-'))
+    // run as root, the server runs as the `postgres` user: it must be able to reach the folder
+    await chmod(root, 0o755)
+    try {
+      const server = await startPostgres({ url: '', clusterRoot: root })
+      const [row] = await query(server.url, "select current_setting('data_directory') as data")
+      expect(String(row!.data)).toMatch(new RegExp(`^${root}/suitekit-pg-[^/]+/data$`))
+      await server.stop()
+      expect(await readdir(root)).toEqual([])
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
   })
 
   /** Runs `fn` with an initdb cache folder of its own, and a `start` whose log lands in `logs`. */
