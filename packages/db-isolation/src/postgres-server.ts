@@ -24,6 +24,7 @@ import {
   initializeDataDir,
   sweepPartialCaches,
 } from './internal/initdb-cache.js'
+import { startPostmaster, stopPostmaster } from './internal/postmaster.js'
 import { isAlive } from './internal/process.js'
 
 const run = promisify(execFile)
@@ -107,6 +108,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const asOwner = (command: string, args: string[]) =>
     owner ? run('runuser', ['-u', owner.name, '--', command, ...args]) : run(command, args)
   const pgCtl = (args: string[]) => asOwner(join(binDir, 'pg_ctl'), args)
+  const stopServer = () =>
+    stopPostmaster(dataDir, () =>
+      pgCtl(['stop', '-m', 'immediate', '-w', '-D', dataDir]).catch(() => {}),
+    )
 
   // the reaper first: from here on, a crash of this process still removes the cluster
   const reaper = spawn(
@@ -123,27 +128,25 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     for (let attempt = 1; ; attempt++) {
       const port = await freePort()
       const settings = [
-        `-p ${port}`,
-        `-k ${dir}`,
-        '-c listen_addresses=127.0.0.1',
-        '-c fsync=off',
-        '-c synchronous_commit=off',
-        '-c full_page_writes=off',
-        '-c max_connections=200',
-      ].join(' ')
+        ['-p', String(port)],
+        ['-k', dir],
+        ['-c', 'listen_addresses=127.0.0.1'],
+        ['-c', 'fsync=off'],
+        ['-c', 'synchronous_commit=off'],
+        ['-c', 'full_page_writes=off'],
+        ['-c', 'max_connections=200'],
+      ].flat()
       try {
-        await pgCtl([
-          'start',
-          '-w',
-          '-t',
-          '30',
-          '-D',
-          dataDir,
-          '-l',
-          join(dir, 'server.log'),
-          '-o',
-          settings,
-        ])
+        const postgres = join(binDir, 'postgres')
+        const [command, args] = owner
+          ? ['runuser', ['-u', owner.name, '--', postgres, '-D', dataDir, ...settings]]
+          : [postgres, ['-D', dataDir, ...settings]]
+        try {
+          await startPostmaster(command, args, dataDir, join(dir, 'server.log'), 30_000)
+        } catch (error) {
+          await stopServer()
+          throw error
+        }
         log(
           `started a throwaway PostgreSQL (${source}) on port ${port} in ${Math.round(performance.now() - started)} ms, in ${dir}` +
             (origin === 'cache' ? ' (its data folder copied from the initdb cache)' : ''),
@@ -152,7 +155,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
           url: `postgres://postgres@127.0.0.1:${port}/postgres`,
           source,
           stop: async () => {
-            await pgCtl(['stop', '-m', 'fast', '-w', '-D', dataDir]).catch(() => {})
+            await stopServer()
             await rm(dir, { recursive: true, force: true })
             reaper.kill()
           },
