@@ -7,7 +7,7 @@ import {
 import type { SqlEntityManager } from '@mikro-orm/sql'
 import { describe, expect } from 'vitest'
 import { test } from './support/api-test.ts'
-import { makeOrg, makeProject, makeUser } from './support/builders.ts'
+import { batch, makeOrg, makeProject, makeUser } from './support/builders.ts'
 import { TEST_CONFIG } from './support/test-config.ts'
 
 /** The user every token of the matrix is issued to: created in each test's transaction. */
@@ -25,10 +25,12 @@ const matrix: NegativeTokenOptions = {
 }
 const cases = negativeTokenCases(matrix)
 
-async function subjectUser(em: SqlEntityManager) {
-  const org = await makeOrg(em)
-  await makeProject(em, { org })
-  return makeUser(em, { org, id: SUBJECT, role: 'viewer' })
+function subjectUser(em: SqlEntityManager) {
+  return batch(em, async () => {
+    const org = await makeOrg(em)
+    await makeProject(em, { org })
+    return makeUser(em, { org, id: SUBJECT, role: 'viewer' })
+  })
 }
 
 // Every route that takes a user's token goes through the same verifier; two of them, a plain

@@ -201,7 +201,7 @@ const ENDPOINTS: Endpoint[] = [
   },
 ]
 
-/** A project with a run, a result, a CI token and an upload, in a new organization. */
+/** A project with a run, a result, a CI token and an upload, in a new organization (one flush, or part of the caller's `batch`). */
 function makeWorld(em: SqlEntityManager): Promise<World> {
   return batch(em, async () => {
     const org = await makeOrg(em)
@@ -218,8 +218,10 @@ const allows = (role: Role, minimum: Role) => ROLES.indexOf(role) <= ROLES.index
 
 describe.for(ENDPOINTS)('$name', { tags: ['security', 'integration'] }, (endpoint) => {
   test.for(ROLES)('by its %s', async (role, { em, app, signIn }) => {
-    const world = await makeWorld(em)
-    const user = await makeUser(em, { org: world.org, role })
+    const { world, user } = await batch(em, async () => {
+      const world = await makeWorld(em)
+      return { world, user: await makeUser(em, { org: world.org, role }) }
+    })
 
     const response = await app.inject({ ...endpoint.call(world), headers: await signIn(user) })
 
@@ -242,8 +244,10 @@ describe.for(ENDPOINTS)('$name', { tags: ['security', 'integration'] }, (endpoin
       app,
       signIn,
     }) => {
-      const world = await makeWorld(em)
-      const stranger = await makeUser(em, { org: await makeOrg(em), role: 'admin' })
+      const { world, stranger } = await batch(em, async () => ({
+        world: await makeWorld(em),
+        stranger: await makeUser(em, { org: await makeOrg(em), role: 'admin' }),
+      }))
 
       const response = await app.inject({
         ...endpoint.call(world),

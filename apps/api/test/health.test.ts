@@ -13,7 +13,7 @@ describe('GET /health', { tags: ['integration'] }, () => {
     const app = createApp({ lifespan, config: TEST_CONFIG, database })
     const health = async () => {
       const res = await app.inject({ method: 'GET', url: '/health' })
-      return { status: res.statusCode, body: res.json() }
+      return { status: res.statusCode, body: res.json<unknown>() }
     }
 
     expect(await health()).toEqual({ status: 503, body: { status: 'idle' } })

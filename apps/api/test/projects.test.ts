@@ -3,8 +3,11 @@ import { describe, expect } from 'vitest'
 import { test } from './support/api-test.ts'
 import {
   asSystem,
+  batch,
   makeApiToken,
   makeOrg,
+  makeOrgWithProject,
+  makeOrgWithUser,
   makeProject,
   makeResult,
   makeRun,
@@ -33,13 +36,16 @@ describe('GET /api/projects', { tags: ['integration'] }, () => {
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const other = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'member' })
-    await makeProject(em, { org, name: 'Charlie' })
-    await makeProject(em, { org, name: 'Alpha' })
-    await makeProject(em, { org, name: 'Bravo' })
-    await makeProject(em, { org: other, name: 'Aardvark of Globex' })
+    const { user } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const other = await makeOrg(em)
+      const user = await makeUser(em, { org, role: 'member' })
+      await makeProject(em, { org, name: 'Charlie' })
+      await makeProject(em, { org, name: 'Alpha' })
+      await makeProject(em, { org, name: 'Bravo' })
+      await makeProject(em, { org: other, name: 'Aardvark of Globex' })
+      return { user }
+    })
 
     const response = await app.inject({ url: '/api/projects', headers: await signIn(user) })
 
@@ -50,9 +56,13 @@ describe('GET /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('answers one page with limit, offset and the total', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    for (const name of ['Delta', 'Alpha', 'Charlie', 'Bravo']) await makeProject(em, { org, name })
+    const { user } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      for (const name of ['Delta', 'Alpha', 'Charlie', 'Bravo'])
+        await makeProject(em, { org, name })
+      return { user }
+    })
 
     const response = await app.inject({
       url: '/api/projects?limit=2&offset=1',
@@ -70,10 +80,13 @@ describe('GET /api/projects', { tags: ['integration'] }, () => {
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    await makeProject(em, { org })
-    await makeProject(em, { org })
+    const { user } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      await makeProject(em, { org })
+      await makeProject(em, { org })
+      return { user }
+    })
 
     const response = await app.inject({
       url: '/api/projects?offset=5',
@@ -90,8 +103,7 @@ describe('GET /api/projects', { tags: ['integration'] }, () => {
     ['limit=-1', 'query.limit'],
     ['offset=-1', 'query.offset'],
   ] as const)('answers 400 for %s, naming %s', async ([query, field], { em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
+    const { user } = await makeOrgWithUser(em)
 
     const response = await app.inject({
       url: `/api/projects?${query}`,
@@ -105,10 +117,13 @@ describe('GET /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('accepts the bounds limit=1 and limit=100', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    await makeProject(em, { org })
-    await makeProject(em, { org })
+    const { user } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      await makeProject(em, { org })
+      await makeProject(em, { org })
+      return { user }
+    })
     const headers = await signIn(user)
 
     const one = await app.inject({ url: '/api/projects?limit=1', headers })
@@ -121,8 +136,7 @@ describe('GET /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('answers 400 for a query parameter it does not know', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
+    const { user } = await makeOrgWithUser(em)
 
     const response = await app.inject({
       url: '/api/projects?sort=name',
@@ -142,9 +156,12 @@ describe('GET /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('lets a viewer list the projects', { tags: ['security'] }, async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const viewer = await makeUser(em, { org, role: 'viewer' })
-    const project = await makeProject(em, { org, name: 'Visible' })
+    const { viewer, project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const viewer = await makeUser(em, { org, role: 'viewer' })
+      const project = await makeProject(em, { org, name: 'Visible' })
+      return { viewer, project }
+    })
 
     const response = await app.inject({ url: '/api/projects', headers: await signIn(viewer) })
 
@@ -162,8 +179,7 @@ describe('GET /api/projects', { tags: ['integration'] }, () => {
 
 describe('POST /api/projects', { tags: ['integration'] }, () => {
   test('creates a project with a slug made from its name', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { org, user } = await makeOrgWithUser(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -187,8 +203,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { user } = await makeOrgWithUser(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -202,8 +217,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('derives a slug without accents from an accented name', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { user } = await makeOrgWithUser(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -217,8 +231,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('answers 400 naming body.name for a name of only spaces', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { user } = await makeOrgWithUser(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -232,8 +245,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('keeps an explicit slug', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { user } = await makeOrgWithUser(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -251,8 +263,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { user } = await makeOrgWithUser(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -274,8 +285,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { user } = await makeOrgWithUser(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -289,9 +299,12 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('answers 409 for a slug the organization already uses', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
-    await makeProject(em, { org, name: 'Existing', slug: 'my-service-api' })
+    const { org, user } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org, role: 'admin' })
+      await makeProject(em, { org, name: 'Existing', slug: 'my-service-api' })
+      return { org, user }
+    })
 
     const response = await app.inject({
       method: 'POST',
@@ -314,10 +327,13 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const other = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
-    await makeProject(em, { org: other, slug: 'shared-slug' })
+    const { user } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const other = await makeOrg(em)
+      const user = await makeUser(em, { org, role: 'admin' })
+      await makeProject(em, { org: other, slug: 'shared-slug' })
+      return { user }
+    })
 
     const response = await app.inject({
       method: 'POST',
@@ -331,8 +347,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('answers 400 for a field it does not know', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { user } = await makeOrgWithUser(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -348,8 +363,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
   })
 
   test('answers 400 for a missing name', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { user } = await makeOrgWithUser(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -368,8 +382,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
     'answers 403 to a viewer and creates nothing',
     { tags: ['security'] },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const viewer = await makeUser(em, { org, role: 'viewer' })
+      const { user: viewer } = await makeOrgWithUser(em, { role: 'viewer' })
 
       const response = await app.inject({
         method: 'POST',
@@ -386,8 +399,7 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
   )
 
   test('lets a member create a project', { tags: ['security'] }, async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const member = await makeUser(em, { org, role: 'member' })
+    const { user: member } = await makeOrgWithUser(em, { role: 'member' })
 
     const response = await app.inject({
       method: 'POST',
@@ -403,9 +415,12 @@ describe('POST /api/projects', { tags: ['integration'] }, () => {
 
 describe('GET /api/projects/:projectId', { tags: ['integration'] }, () => {
   test('answers the project', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'viewer' })
-    const project = await makeProject(em, { org, name: 'Checkout', slug: 'checkout' })
+    const { user, project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org, role: 'viewer' })
+      const project = await makeProject(em, { org, name: 'Checkout', slug: 'checkout' })
+      return { user, project }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${project.id}`,
@@ -427,9 +442,12 @@ describe('GET /api/projects/:projectId', { tags: ['integration'] }, () => {
       tags: ['security'],
     },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const other = await makeOrg(em)
-      const user = await makeUser(em, { org, role: 'admin' })
+      const { other, user } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const other = await makeOrg(em)
+        const user = await makeUser(em, { org, role: 'admin' })
+        return { other, user }
+      })
       const theirs = await makeProject(em, {
         org: other,
         name: 'Globex Secret Project',
@@ -449,8 +467,7 @@ describe('GET /api/projects/:projectId', { tags: ['integration'] }, () => {
   )
 
   test('answers 404 for a project that does not exist', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
+    const { user } = await makeOrgWithUser(em)
 
     const response = await app.inject({
       url: '/api/projects/00000000-0000-4000-8000-000000000000',
@@ -461,8 +478,7 @@ describe('GET /api/projects/:projectId', { tags: ['integration'] }, () => {
   })
 
   test('answers 400 naming params.projectId for a malformed id', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
+    const { user } = await makeOrgWithUser(em)
 
     const response = await app.inject({
       url: `/api/projects/${MALFORMED_ID}`,
@@ -478,9 +494,12 @@ describe('GET /api/projects/:projectId', { tags: ['integration'] }, () => {
 
 describe('PATCH /api/projects/:projectId', { tags: ['integration'] }, () => {
   test('renames a project and keeps its slug', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'member' })
-    const project = await makeProject(em, { org, name: 'Old', slug: 'old' })
+    const { user, project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org, role: 'member' })
+      const project = await makeProject(em, { org, name: 'Old', slug: 'old' })
+      return { user, project }
+    })
 
     const response = await app.inject({
       method: 'PATCH',
@@ -500,9 +519,12 @@ describe('PATCH /api/projects/:projectId', { tags: ['integration'] }, () => {
   })
 
   test('changes the slug', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
-    const project = await makeProject(em, { org, name: 'Service', slug: 'old' })
+    const { user, project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org, role: 'admin' })
+      const project = await makeProject(em, { org, name: 'Service', slug: 'old' })
+      return { user, project }
+    })
 
     const response = await app.inject({
       method: 'PATCH',
@@ -523,10 +545,13 @@ describe('PATCH /api/projects/:projectId', { tags: ['integration'] }, () => {
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
-    await makeProject(em, { org, slug: 'taken' })
-    const project = await makeProject(em, { org, slug: 'mine' })
+    const { user, project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org, role: 'admin' })
+      await makeProject(em, { org, slug: 'taken' })
+      const project = await makeProject(em, { org, slug: 'mine' })
+      return { user, project }
+    })
 
     const response = await app.inject({
       method: 'PATCH',
@@ -543,9 +568,12 @@ describe('PATCH /api/projects/:projectId', { tags: ['integration'] }, () => {
   })
 
   test('answers 400 naming body.name for a name of only spaces', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
-    const project = await makeProject(em, { org, name: 'Named' })
+    const { user, project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org, role: 'admin' })
+      const project = await makeProject(em, { org, name: 'Named' })
+      return { user, project }
+    })
 
     const response = await app.inject({
       method: 'PATCH',
@@ -559,9 +587,7 @@ describe('PATCH /api/projects/:projectId', { tags: ['integration'] }, () => {
   })
 
   test('answers 400 for an empty body', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'admin' })
-    const project = await makeProject(em, { org })
+    const { user, project } = await makeOrgWithProject(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'PATCH',
@@ -581,9 +607,12 @@ describe('PATCH /api/projects/:projectId', { tags: ['integration'] }, () => {
     'answers 403 to a viewer and changes nothing',
     { tags: ['security'] },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const viewer = await makeUser(em, { org, role: 'viewer' })
-      const project = await makeProject(em, { org, name: 'Stays' })
+      const { viewer, project } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const viewer = await makeUser(em, { org, role: 'viewer' })
+        const project = await makeProject(em, { org, name: 'Stays' })
+        return { viewer, project }
+      })
 
       const response = await app.inject({
         method: 'PATCH',
@@ -605,10 +634,13 @@ describe('PATCH /api/projects/:projectId', { tags: ['integration'] }, () => {
       tags: ['security'],
     },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const other = await makeOrg(em)
-      const user = await makeUser(em, { org, role: 'admin' })
-      const theirs = await makeProject(em, { org: other, name: 'Theirs', slug: 'theirs' })
+      const { user, theirs } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const other = await makeOrg(em)
+        const user = await makeUser(em, { org, role: 'admin' })
+        const theirs = await makeProject(em, { org: other, name: 'Theirs', slug: 'theirs' })
+        return { user, theirs }
+      })
 
       const response = await app.inject({
         method: 'PATCH',
@@ -636,20 +668,26 @@ describe('DELETE /api/projects/:projectId', { tags: ['integration'] }, () => {
       tags: ['security'],
     },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const project = await makeProject(em, { org })
-      const run = await makeRun(em, { project })
-      await makeResult(em, { run })
-      await makeResult(em, { run })
-      await makeApiToken(em, { project })
-      await makeUpload(em, { project })
+      const { org, admin, project } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const admin = await makeUser(em, { org, role: 'admin' })
+        const project = await makeProject(em, { org })
+        const run = await makeRun(em, { project })
+        await makeResult(em, { run })
+        await makeResult(em, { run })
+        await makeApiToken(em, { project })
+        await makeUpload(em, { project })
+        return { org, admin, project }
+      })
       // a sibling project of the same organization keeps all of its data
-      const sibling = await makeProject(em, { org })
-      const siblingRun = await makeRun(em, { project: sibling })
-      await makeResult(em, { run: siblingRun })
-      await makeApiToken(em, { project: sibling })
-      await makeUpload(em, { project: sibling })
+      const { sibling } = await batch(em, async () => {
+        const sibling = await makeProject(em, { org })
+        const siblingRun = await makeRun(em, { project: sibling })
+        await makeResult(em, { run: siblingRun })
+        await makeApiToken(em, { project: sibling })
+        await makeUpload(em, { project: sibling })
+        return { sibling }
+      })
 
       const response = await app.inject({
         method: 'DELETE',
@@ -688,9 +726,7 @@ describe('DELETE /api/projects/:projectId', { tags: ['integration'] }, () => {
     'answers 403 to a member and deletes nothing',
     { tags: ['security'] },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const member = await makeUser(em, { org, role: 'member' })
-      const project = await makeProject(em, { org })
+      const { user: member, project } = await makeOrgWithProject(em, { role: 'member' })
 
       const response = await app.inject({
         method: 'DELETE',
@@ -711,11 +747,14 @@ describe('DELETE /api/projects/:projectId', { tags: ['integration'] }, () => {
       tags: ['security'],
     },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const other = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const theirs = await makeProject(em, { org: other })
-      await makeRun(em, { project: theirs })
+      const { admin, theirs } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const other = await makeOrg(em)
+        const admin = await makeUser(em, { org, role: 'admin' })
+        const theirs = await makeProject(em, { org: other })
+        await makeRun(em, { project: theirs })
+        return { admin, theirs }
+      })
 
       const response = await app.inject({
         method: 'DELETE',

@@ -1,6 +1,15 @@
 import { describe, expect } from 'vitest'
 import { test } from './support/api-test.ts'
-import { makeOrg, makeProject, makeRun, makeUpload, makeUser } from './support/builders.ts'
+import {
+  batch,
+  makeOrg,
+  makeOrgWithProject,
+  makeOrgWithUser,
+  makeProject,
+  makeRun,
+  makeUpload,
+  makeUser,
+} from './support/builders.ts'
 
 interface RunJson {
   id: string
@@ -30,14 +39,17 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
-    const sibling = await makeProject(em, { org })
-    const second = await makeRun(em, { project, createdAt: day(2) })
-    const first = await makeRun(em, { project, createdAt: day(1) })
-    const third = await makeRun(em, { project, createdAt: day(3) })
-    await makeRun(em, { project: sibling, createdAt: day(4) })
+    const { user, project, second, first, third } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      const project = await makeProject(em, { org })
+      const sibling = await makeProject(em, { org })
+      const second = await makeRun(em, { project, createdAt: day(2) })
+      const first = await makeRun(em, { project, createdAt: day(1) })
+      const third = await makeRun(em, { project, createdAt: day(3) })
+      await makeRun(em, { project: sibling, createdAt: day(4) })
+      return { user, project, second, first, third }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/runs`,
@@ -51,10 +63,13 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   })
 
   test('answers each run with its fields', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
-    const upload = await makeUpload(em, { project, status: 'done' })
+    const { user, project, upload } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      const project = await makeProject(em, { org })
+      const upload = await makeUpload(em, { project, status: 'done' })
+      return { user, project, upload }
+    })
     const run = await makeRun(em, {
       project,
       createdAt: day(5),
@@ -93,10 +108,13 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   })
 
   test('answers shard null and null fields for a run without them', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
-    const run = await makeRun(em, { project, branch: null, commit: null })
+    const { user, project, run } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      const project = await makeProject(em, { org })
+      const run = await makeRun(em, { project, branch: null, commit: null })
+      return { user, project, run }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/runs`,
@@ -121,10 +139,13 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   })
 
   test('answers shard null when only the shard index is known', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
-    await makeRun(em, { project, shardIndex: 1 })
+    const { user, project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      const project = await makeProject(em, { org })
+      await makeRun(em, { project, shardIndex: 1 })
+      return { user, project }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/runs`,
@@ -136,9 +157,7 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   })
 
   test('answers one page with limit, offset and the total', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
+    const { user, project } = await makeOrgWithProject(em)
     const runs = []
     for (let n = 1; n <= 5; n++) runs.push(await makeRun(em, { project, createdAt: day(n) }))
 
@@ -158,12 +177,15 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
-    await makeRun(em, { project, createdAt: day(1) })
-    await makeRun(em, { project, createdAt: day(2) })
-    await makeRun(em, { project, createdAt: day(3) })
+    const { user, project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      const project = await makeProject(em, { org })
+      await makeRun(em, { project, createdAt: day(1) })
+      await makeRun(em, { project, createdAt: day(2) })
+      await makeRun(em, { project, createdAt: day(3) })
+      return { user, project }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/runs?limit=10&offset=3`,
@@ -175,11 +197,14 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   })
 
   test('accepts the bounds limit=1, limit=100 and offset=0', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
-    const older = await makeRun(em, { project, createdAt: day(1) })
-    const newer = await makeRun(em, { project, createdAt: day(2) })
+    const { user, project, older, newer } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      const project = await makeProject(em, { org })
+      const older = await makeRun(em, { project, createdAt: day(1) })
+      const newer = await makeRun(em, { project, createdAt: day(2) })
+      return { user, project, older, newer }
+    })
     const headers = await signIn(user)
     const url = `/api/projects/${project.id}/runs`
 
@@ -200,9 +225,7 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
     ['limit=ten', 'query.limit'],
     ['branch=', 'query.branch'],
   ] as const)('answers 400 for %s, naming %s', async ([query, field], { em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
+    const { user, project } = await makeOrgWithProject(em)
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/runs?${query}`,
@@ -216,14 +239,17 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   })
 
   test('filters by branch, the total counting only that branch', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
-    await makeRun(em, { project, branch: 'main', createdAt: day(1) })
-    const older = await makeRun(em, { project, branch: 'feature/x', createdAt: day(2) })
-    await makeRun(em, { project, branch: 'main', createdAt: day(3) })
-    const newer = await makeRun(em, { project, branch: 'feature/x', createdAt: day(4) })
-    await makeRun(em, { project, branch: 'feature/xy', createdAt: day(5) })
+    const { user, project, older, newer } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      const project = await makeProject(em, { org })
+      await makeRun(em, { project, branch: 'main', createdAt: day(1) })
+      const older = await makeRun(em, { project, branch: 'feature/x', createdAt: day(2) })
+      await makeRun(em, { project, branch: 'main', createdAt: day(3) })
+      const newer = await makeRun(em, { project, branch: 'feature/x', createdAt: day(4) })
+      await makeRun(em, { project, branch: 'feature/xy', createdAt: day(5) })
+      return { user, project, older, newer }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/runs?branch=${encodeURIComponent('feature/x')}`,
@@ -238,10 +264,13 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   })
 
   test('answers an empty page for a branch without runs', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
-    await makeRun(em, { project, branch: 'main' })
+    const { user, project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      const project = await makeProject(em, { org })
+      await makeRun(em, { project, branch: 'main' })
+      return { user, project }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/runs?branch=release`,
@@ -253,10 +282,13 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   })
 
   test('lets a viewer list the runs', { tags: ['security'] }, async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const viewer = await makeUser(em, { org, role: 'viewer' })
-    const project = await makeProject(em, { org })
-    const run = await makeRun(em, { project })
+    const { viewer, project, run } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const viewer = await makeUser(em, { org, role: 'viewer' })
+      const project = await makeProject(em, { org })
+      const run = await makeRun(em, { project })
+      return { viewer, project, run }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/runs`,
@@ -273,11 +305,14 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
       tags: ['security'],
     },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const other = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const theirs = await makeProject(em, { org: other })
-      const theirRun = await makeRun(em, { project: theirs, branch: 'globex-secret-branch' })
+      const { admin, theirs, theirRun } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const other = await makeOrg(em)
+        const admin = await makeUser(em, { org, role: 'admin' })
+        const theirs = await makeProject(em, { org: other })
+        const theirRun = await makeRun(em, { project: theirs, branch: 'globex-secret-branch' })
+        return { admin, theirs, theirRun }
+      })
 
       const response = await app.inject({
         url: `/api/projects/${theirs.id}/runs`,
@@ -292,8 +327,11 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   )
 
   test('answers 401 without an access token', { tags: ['security'] }, async ({ em, app }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
+    const { project } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      return { project }
+    })
 
     const response = await app.inject({ url: `/api/projects/${project.id}/runs` })
 
@@ -301,8 +339,7 @@ describe('GET /api/projects/:projectId/runs', { tags: ['integration'] }, () => {
   })
 
   test('answers 400 naming params.projectId for a malformed id', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
+    const { user } = await makeOrgWithUser(em)
 
     const response = await app.inject({
       url: '/api/projects/123/runs',

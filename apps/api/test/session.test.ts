@@ -1,12 +1,15 @@
 import { TEST_PASSWORDS } from '@suitekit/auth-fixtures'
 import { describe, expect } from 'vitest'
 import { test } from './support/api-test.ts'
-import { makeOrg, makeUser } from './support/builders.ts'
+import { batch, makeOrg, makeOrgWithUser, makeUser } from './support/builders.ts'
 
 describe('POST /api/login', { tags: ['integration', 'security'] }, () => {
   test('returns an access token the API accepts', async ({ em, app }) => {
-    const org = await makeOrg(em, { name: 'Acme' })
-    const user = await makeUser(em, { org, role: 'viewer', email: 'ada@acme.test' })
+    const { org, user } = await batch(em, async () => {
+      const org = await makeOrg(em, { name: 'Acme' })
+      const user = await makeUser(em, { org, role: 'viewer', email: 'ada@acme.test' })
+      return { org, user }
+    })
     const login = await app.inject({
       method: 'POST',
       url: '/api/login',
@@ -33,8 +36,10 @@ describe('POST /api/login', { tags: ['integration', 'security'] }, () => {
     em,
     app,
   }) => {
-    const org = await makeOrg(em)
-    await makeUser(em, { org, role: 'admin', email: 'grace@acme.test' })
+    await batch(em, async () => {
+      const org = await makeOrg(em)
+      await makeUser(em, { org, role: 'admin', email: 'grace@acme.test' })
+    })
     const wrongPassword = await app.inject({
       method: 'POST',
       url: '/api/login',
@@ -76,8 +81,11 @@ describe('POST /api/login', { tags: ['integration', 'security'] }, () => {
 
 describe('GET /api/me', { tags: ['integration'] }, () => {
   test('answers with the signed-in user and their organization', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em, { name: 'Initech' })
-    const user = await makeUser(em, { org, role: 'admin' })
+    const { user } = await batch(em, async () => {
+      const org = await makeOrg(em, { name: 'Initech' })
+      const user = await makeUser(em, { org, role: 'admin' })
+      return { user }
+    })
     const response = await app.inject({ url: '/api/me', headers: await signIn(user) })
     expect(response.statusCode).toBe(200)
     expect(response.json()).toMatchObject({
@@ -88,8 +96,7 @@ describe('GET /api/me', { tags: ['integration'] }, () => {
   })
 
   test("answers 401 when the token's user was deleted", async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
+    const { user } = await makeOrgWithUser(em)
     const headers = await signIn(user)
     await em.remove(user).flush()
     const response = await app.inject({ url: '/api/me', headers })

@@ -2,7 +2,15 @@ import type { SqlEntityManager } from '@mikro-orm/sql'
 import type { Project } from '@suitekit/insights'
 import { describe, expect } from 'vitest'
 import { test } from './support/api-test.ts'
-import { batch, makeOrg, makeProject, makeResult, makeRun, makeUser } from './support/builders.ts'
+import {
+  batch,
+  makeOrg,
+  makeOrgWithProject,
+  makeProject,
+  makeResult,
+  makeRun,
+  makeUser,
+} from './support/builders.ts'
 
 /** Runs `hours` hours after a fixed start, so that their order is known. */
 const at = (hours: number) => new Date(Date.UTC(2025, 0, 1, hours))
@@ -10,9 +18,7 @@ const at = (hours: number) => new Date(Date.UTC(2025, 0, 1, hours))
 /** A viewer (the least a statistics route needs) and one project of their organization. */
 function viewerWithProject(em: SqlEntityManager) {
   return batch(em, async () => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org, role: 'viewer' })
-    const project = await makeProject(em, { org })
+    const { org, user, project } = await makeOrgWithProject(em, { role: 'viewer' })
     return { org, user, project }
   })
 }
@@ -105,8 +111,10 @@ describe('GET /api/projects/:projectId/slowest', { tags: ['integration'] }, () =
     const { user, project } = await viewerWithProject(em)
     await slowestData(em, project)
     // the newest run of all is on another branch, with a much slower `slow`
-    const feature = await makeRun(em, { project, createdAt: at(4), branch: 'feature/x' })
-    await makeResult(em, { run: feature, file: 'a.test.ts', name: 'slow', durationMs: 1000 })
+    await batch(em, async () => {
+      const feature = await makeRun(em, { project, createdAt: at(4), branch: 'feature/x' })
+      await makeResult(em, { run: feature, file: 'a.test.ts', name: 'slow', durationMs: 1000 })
+    })
     const headers = await signIn(user)
 
     const onFeature = await app.inject({
@@ -264,9 +272,17 @@ describe('GET /api/projects/:projectId/trend', { tags: ['integration'] }, () => 
   /** Three runs, made newest first: the trend must still be oldest first. */
   const trendData = (em: SqlEntityManager, project: Project) =>
     batch(em, async () => {
-      const newest = await makeRun(em, { project, createdAt: at(3), wallMs: 900 })
-      const oldest = await makeRun(em, { project, createdAt: at(1), wallMs: 1000 })
-      const middle = await makeRun(em, { project, createdAt: at(2), branch: 'dev', commit: 'abc' })
+      const { newest, oldest, middle } = await batch(em, async () => {
+        const newest = await makeRun(em, { project, createdAt: at(3), wallMs: 900 })
+        const oldest = await makeRun(em, { project, createdAt: at(1), wallMs: 1000 })
+        const middle = await makeRun(em, {
+          project,
+          createdAt: at(2),
+          branch: 'dev',
+          commit: 'abc',
+        })
+        return { newest, oldest, middle }
+      })
       for (const [run, x, y, z] of [
         [oldest, 100, 50, 30],
         [middle, 120, 60, 40],
@@ -385,15 +401,17 @@ describe('GET /api/projects/:projectId/shard-plan', { tags: ['integration'] }, (
   /** Mean file times 60 (70 then 50), 30 and 30 (in one run only). */
   const shardData = (em: SqlEntityManager, project: Project) =>
     batch(em, async () => {
-      const first = await makeRun(em, { project, createdAt: at(1) })
-      const second = await makeRun(em, { project, createdAt: at(2) })
-      await makeResult(em, { run: first, file: 'a.test.ts', durationMs: 40 })
-      await makeResult(em, { run: first, file: 'a.test.ts', durationMs: 30 })
-      await makeResult(em, { run: second, file: 'a.test.ts', durationMs: 50 })
-      await makeResult(em, { run: first, file: 'b.test.ts', durationMs: 30 })
-      await makeResult(em, { run: second, file: 'b.test.ts', durationMs: 30 })
-      await makeResult(em, { run: first, file: 'c.test.ts', durationMs: 20 })
-      await makeResult(em, { run: first, file: 'c.test.ts', durationMs: 10 })
+      await batch(em, async () => {
+        const first = await makeRun(em, { project, createdAt: at(1) })
+        const second = await makeRun(em, { project, createdAt: at(2) })
+        await makeResult(em, { run: first, file: 'a.test.ts', durationMs: 40 })
+        await makeResult(em, { run: first, file: 'a.test.ts', durationMs: 30 })
+        await makeResult(em, { run: second, file: 'a.test.ts', durationMs: 50 })
+        await makeResult(em, { run: first, file: 'b.test.ts', durationMs: 30 })
+        await makeResult(em, { run: second, file: 'b.test.ts', durationMs: 30 })
+        await makeResult(em, { run: first, file: 'c.test.ts', durationMs: 20 })
+        await makeResult(em, { run: first, file: 'c.test.ts', durationMs: 10 })
+      })
     })
 
   test('splits the files so that the predicted times balance', async ({ em, app, signIn }) => {
@@ -497,9 +515,12 @@ describe('statistics of another organization', { tags: ['integration', 'security
     signIn,
   }) => {
     const { user, project: own } = await viewerWithProject(em)
-    const otherOrg = await makeOrg(em)
-    const theirs = await makeProject(em, { org: otherOrg })
-    const run = await makeRun(em, { project: theirs, createdAt: at(1) })
+    const { otherOrg, theirs, run } = await batch(em, async () => {
+      const otherOrg = await makeOrg(em)
+      const theirs = await makeProject(em, { org: otherOrg })
+      const run = await makeRun(em, { project: theirs, createdAt: at(1) })
+      return { otherOrg, theirs, run }
+    })
     await makeResult(em, {
       run,
       file: 'their-secret.test.ts',
@@ -507,8 +528,10 @@ describe('statistics of another organization', { tags: ['integration', 'security
       durationMs: 500,
       status: 'flaky',
     })
-    const mine = await makeRun(em, { project: own, createdAt: at(2) })
-    await makeResult(em, { run: mine, file: 'mine.test.ts', name: 'mine', durationMs: 5 })
+    await batch(em, async () => {
+      const mine = await makeRun(em, { project: own, createdAt: at(2) })
+      await makeResult(em, { run: mine, file: 'mine.test.ts', name: 'mine', durationMs: 5 })
+    })
     const headers = await signIn(user)
 
     for (const path of ['slowest', 'flaky', 'trend', 'shard-plan?shards=2']) {

@@ -6,6 +6,7 @@ import { failStuckUploads } from '../src/tasks/upload-watchdog-task.ts'
 import { test } from './support/api-test.ts'
 import {
   asSystem,
+  batch,
   makeOrg,
   makeProject,
   makeResult,
@@ -20,8 +21,11 @@ const ago = (ms: number) => new Date(NOW.getTime() - ms)
 
 /** Two projects in two organizations. */
 async function twoOrganizations(em: SqlEntityManager) {
-  const acme = await makeProject(em, { org: await makeOrg(em) })
-  const globex = await makeProject(em, { org: await makeOrg(em) })
+  const { acme, globex } = await batch(em, async () => {
+    const acme = await makeProject(em, { org: await makeOrg(em) })
+    const globex = await makeProject(em, { org: await makeOrg(em) })
+    return { acme, globex }
+  })
   return { acme, globex }
 }
 
@@ -42,10 +46,13 @@ describe('deleteExpired (retention)', { tags: ['integration'] }, () => {
     const before = (ms: number) => new Date(cutoff.getTime() - ms)
     const after = (ms: number) => new Date(cutoff.getTime() + ms)
 
-    const oldAcme = await makeRun(em, { project: acme, createdAt: before(DAY) })
-    const oldGlobex = await makeRun(em, { project: globex, createdAt: before(1000) })
-    const atCutoff = await makeRun(em, { project: acme, createdAt: cutoff })
-    const recent = await makeRun(em, { project: globex, createdAt: after(DAY) })
+    const { oldAcme, oldGlobex, atCutoff, recent } = await batch(em, async () => {
+      const oldAcme = await makeRun(em, { project: acme, createdAt: before(DAY) })
+      const oldGlobex = await makeRun(em, { project: globex, createdAt: before(1000) })
+      const atCutoff = await makeRun(em, { project: acme, createdAt: cutoff })
+      const recent = await makeRun(em, { project: globex, createdAt: after(DAY) })
+      return { oldAcme, oldGlobex, atCutoff, recent }
+    })
     for (const run of [oldAcme, oldAcme, oldGlobex, atCutoff, recent]) {
       await makeResult(em, { run })
     }
@@ -84,9 +91,11 @@ describe('deleteExpired (retention)', { tags: ['integration'] }, () => {
 
   test('deletes nothing when nothing is older than the retention', async ({ em, orm }) => {
     const { acme } = await twoOrganizations(em)
-    const run = await makeRun(em, { project: acme, createdAt: ago(DAY) })
-    await makeResult(em, { run })
-    await makeUpload(em, { project: acme, status: 'done', createdAt: ago(DAY) })
+    await batch(em, async () => {
+      const run = await makeRun(em, { project: acme, createdAt: ago(DAY) })
+      await makeResult(em, { run })
+      await makeUpload(em, { project: acme, status: 'done', createdAt: ago(DAY) })
+    })
 
     expect(await deleteExpired(orm, 2, NOW)).toEqual({ runs: 0, uploads: 0 })
     // one day later, the same run and upload are past a one-day retention

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto'
 import { ApiToken, Upload } from '@suitekit/insights'
 import { describe, expect } from 'vitest'
 import { test } from './support/api-test.ts'
-import { asSystem, makeApiToken, makeOrg, makeProject, makeUser } from './support/builders.ts'
+import {
+  asSystem,
+  batch,
+  makeApiToken,
+  makeOrg,
+  makeOrgWithProject,
+  makeProject,
+  makeUser,
+} from './support/builders.ts'
 
 interface TokenJson {
   id: string
@@ -22,9 +30,7 @@ const TIMINGS = JSON.stringify({
 
 describe('POST /api/projects/:projectId/tokens', { tags: ['integration', 'security'] }, () => {
   test('gives an admin a new skp_ token, once, with its prefix', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const admin = await makeUser(em, { org, role: 'admin' })
-    const project = await makeProject(em, { org })
+    const { user: admin, project } = await makeOrgWithProject(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -46,9 +52,7 @@ describe('POST /api/projects/:projectId/tokens', { tags: ['integration', 'securi
   })
 
   test('stores only the SHA-256 hash of the token', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const admin = await makeUser(em, { org, role: 'admin' })
-    const project = await makeProject(em, { org })
+    const { org, user: admin, project } = await makeOrgWithProject(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -73,9 +77,7 @@ describe('POST /api/projects/:projectId/tokens', { tags: ['integration', 'securi
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const admin = await makeUser(em, { org, role: 'admin' })
-    const project = await makeProject(em, { org })
+    const { user: admin, project } = await makeOrgWithProject(em, { role: 'admin' })
     const created = await app.inject({
       method: 'POST',
       url: `/api/projects/${project.id}/tokens`,
@@ -99,9 +101,7 @@ describe('POST /api/projects/:projectId/tokens', { tags: ['integration', 'securi
   test.for(['member', 'viewer'] as const)(
     'answers 403 to a %s and stores no token',
     async (role, { em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const user = await makeUser(em, { org, role })
-      const project = await makeProject(em, { org })
+      const { user, project } = await makeOrgWithProject(em, { role })
 
       const response = await app.inject({
         method: 'POST',
@@ -122,10 +122,13 @@ describe('POST /api/projects/:projectId/tokens', { tags: ['integration', 'securi
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const other = await makeOrg(em)
-    const admin = await makeUser(em, { org, role: 'admin' })
-    const theirs = await makeProject(em, { org: other })
+    const { admin, theirs } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const other = await makeOrg(em)
+      const admin = await makeUser(em, { org, role: 'admin' })
+      const theirs = await makeProject(em, { org: other })
+      return { admin, theirs }
+    })
 
     const response = await app.inject({
       method: 'POST',
@@ -141,9 +144,7 @@ describe('POST /api/projects/:projectId/tokens', { tags: ['integration', 'securi
   })
 
   test('answers 400 naming body.name for a name of only spaces', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const admin = await makeUser(em, { org, role: 'admin' })
-    const project = await makeProject(em, { org })
+    const { user: admin, project } = await makeOrgWithProject(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -157,9 +158,7 @@ describe('POST /api/projects/:projectId/tokens', { tags: ['integration', 'securi
   })
 
   test('answers 400 for a missing name', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const admin = await makeUser(em, { org, role: 'admin' })
-    const project = await makeProject(em, { org })
+    const { user: admin, project } = await makeOrgWithProject(em, { role: 'admin' })
 
     const response = await app.inject({
       method: 'POST',
@@ -181,14 +180,17 @@ describe('GET /api/projects/:projectId/tokens', { tags: ['integration', 'securit
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const viewer = await makeUser(em, { org, role: 'viewer' })
-    const project = await makeProject(em, { org })
-    const sibling = await makeProject(em, { org })
-    const oldest = await makeApiToken(em, { project, name: 'oldest' })
-    const newest = await makeApiToken(em, { project, name: 'newest', revoked: true })
-    const middle = await makeApiToken(em, { project, name: 'middle' })
-    await makeApiToken(em, { project: sibling, name: 'sibling' })
+    const { viewer, project, oldest, newest, middle } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const viewer = await makeUser(em, { org, role: 'viewer' })
+      const project = await makeProject(em, { org })
+      const sibling = await makeProject(em, { org })
+      const oldest = await makeApiToken(em, { project, name: 'oldest' })
+      const newest = await makeApiToken(em, { project, name: 'newest', revoked: true })
+      const middle = await makeApiToken(em, { project, name: 'middle' })
+      await makeApiToken(em, { project: sibling, name: 'sibling' })
+      return { viewer, project, oldest, newest, middle }
+    })
     oldest.apiToken.createdAt = new Date('2025-01-01T00:00:00.000Z')
     middle.apiToken.createdAt = new Date('2025-02-01T00:00:00.000Z')
     newest.apiToken.createdAt = new Date('2025-03-01T00:00:00.000Z')
@@ -221,11 +223,14 @@ describe('GET /api/projects/:projectId/tokens', { tags: ['integration', 'securit
   })
 
   test("answers 404 for another organization's project", async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const other = await makeOrg(em)
-    const admin = await makeUser(em, { org, role: 'admin' })
-    const theirs = await makeProject(em, { org: other })
-    const { apiToken } = await makeApiToken(em, { project: theirs, name: 'their-ci' })
+    const { admin, theirs, apiToken } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const other = await makeOrg(em)
+      const admin = await makeUser(em, { org, role: 'admin' })
+      const theirs = await makeProject(em, { org: other })
+      const { apiToken } = await makeApiToken(em, { project: theirs, name: 'their-ci' })
+      return { admin, theirs, apiToken }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${theirs.id}/tokens`,
@@ -245,10 +250,13 @@ describe(
   },
   () => {
     test('revokes the token, and uploads with it are refused', async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const project = await makeProject(em, { org })
-      const { apiToken, token } = await makeApiToken(em, { project })
+      const { admin, project, apiToken, token } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const admin = await makeUser(em, { org, role: 'admin' })
+        const project = await makeProject(em, { org })
+        const { apiToken, token } = await makeApiToken(em, { project })
+        return { admin, project, apiToken, token }
+      })
 
       const response = await app.inject({
         method: 'DELETE',
@@ -278,10 +286,13 @@ describe(
     })
 
     test('keeps the first revocation time when revoked again', async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const project = await makeProject(em, { org })
-      const { apiToken } = await makeApiToken(em, { project })
+      const { admin, project, apiToken } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const admin = await makeUser(em, { org, role: 'admin' })
+        const project = await makeProject(em, { org })
+        const { apiToken } = await makeApiToken(em, { project })
+        return { admin, project, apiToken }
+      })
       const request = {
         method: 'DELETE' as const,
         url: `/api/projects/${project.id}/tokens/${apiToken.id}`,
@@ -298,10 +309,13 @@ describe(
     })
 
     test('answers 403 to a member and leaves the token usable', async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const member = await makeUser(em, { org, role: 'member' })
-      const project = await makeProject(em, { org })
-      const { apiToken } = await makeApiToken(em, { project })
+      const { member, project, apiToken } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const member = await makeUser(em, { org, role: 'member' })
+        const project = await makeProject(em, { org })
+        const { apiToken } = await makeApiToken(em, { project })
+        return { member, project, apiToken }
+      })
 
       const response = await app.inject({
         method: 'DELETE',
@@ -320,11 +334,14 @@ describe(
       app,
       signIn,
     }) => {
-      const org = await makeOrg(em)
-      const other = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const theirs = await makeProject(em, { org: other })
-      const { apiToken } = await makeApiToken(em, { project: theirs })
+      const { admin, theirs, apiToken } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const other = await makeOrg(em)
+        const admin = await makeUser(em, { org, role: 'admin' })
+        const theirs = await makeProject(em, { org: other })
+        const { apiToken } = await makeApiToken(em, { project: theirs })
+        return { admin, theirs, apiToken }
+      })
 
       const response = await app.inject({
         method: 'DELETE',
@@ -343,11 +360,14 @@ describe(
       app,
       signIn,
     }) => {
-      const org = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const project = await makeProject(em, { org })
-      const wrongProject = await makeProject(em, { org })
-      const { apiToken } = await makeApiToken(em, { project })
+      const { admin, wrongProject, apiToken } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const admin = await makeUser(em, { org, role: 'admin' })
+        const project = await makeProject(em, { org })
+        const wrongProject = await makeProject(em, { org })
+        const { apiToken } = await makeApiToken(em, { project })
+        return { admin, wrongProject, apiToken }
+      })
 
       const response = await app.inject({
         method: 'DELETE',
@@ -366,9 +386,7 @@ describe(
       app,
       signIn,
     }) => {
-      const org = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const project = await makeProject(em, { org })
+      const { user: admin, project } = await makeOrgWithProject(em, { role: 'admin' })
 
       const response = await app.inject({
         method: 'DELETE',

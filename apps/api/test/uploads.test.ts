@@ -3,8 +3,10 @@ import { describe, expect } from 'vitest'
 import { test } from './support/api-test.ts'
 import {
   asSystem,
+  batch,
   makeApiToken,
   makeOrg,
+  makeOrgWithProject,
   makeProject,
   makeUpload,
   makeUser,
@@ -102,9 +104,12 @@ function upload(token: string | undefined, contentType: string, payload: string)
 
 describe('POST /api/uploads', { tags: ['integration'] }, () => {
   test('stores a reporter JSON upload as sent and queues it', async ({ em, app }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { apiToken, token } = await makeApiToken(em, { project })
+    const { org, project, apiToken, token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { apiToken, token } = await makeApiToken(em, { project })
+      return { org, project, apiToken, token }
+    })
     const before = Date.now()
 
     const response = await app.inject(upload(token, 'application/json', TIMINGS))
@@ -132,9 +137,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
   })
 
   test('accepts reporter JSON sent with a charset parameter', async ({ em, app }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project })
+    const { token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project })
+      return { token }
+    })
 
     const response = await app.inject(upload(token, 'application/json; charset=utf-8', TIMINGS))
 
@@ -145,9 +153,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
   test.for(['application/xml', 'text/xml'])(
     'stores a JUnit XML upload sent as %s',
     async (contentType, { em, app }) => {
-      const org = await makeOrg(em)
-      const project = await makeProject(em, { org })
-      const { apiToken, token } = await makeApiToken(em, { project })
+      const { project, apiToken, token } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const project = await makeProject(em, { org })
+        const { apiToken, token } = await makeApiToken(em, { project })
+        return { project, apiToken, token }
+      })
 
       const response = await app.inject(upload(token, contentType, JUNIT))
 
@@ -176,9 +187,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
   test.for([...WHOLE_BODY_REFUSALS, ...FIELD_REFUSALS])(
     'answers 400 invalid_upload for %s and stores nothing',
     async ([, contentType, payload, , reason], { em, app }) => {
-      const org = await makeOrg(em)
-      const project = await makeProject(em, { org })
-      const { apiToken, token } = await makeApiToken(em, { project })
+      const { apiToken, token } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const project = await makeProject(em, { org })
+        const { apiToken, token } = await makeApiToken(em, { project })
+        return { apiToken, token }
+      })
 
       const response = await app.inject(upload(token, contentType, payload))
 
@@ -198,9 +212,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
   test.for(FIELD_REFUSALS)(
     'names the field at fault for %s',
     async ([, contentType, payload, field], { em, app }) => {
-      const org = await makeOrg(em)
-      const project = await makeProject(em, { org })
-      const { token } = await makeApiToken(em, { project })
+      const { token } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const project = await makeProject(em, { org })
+        const { token } = await makeApiToken(em, { project })
+        return { token }
+      })
 
       const response = await app.inject(upload(token, contentType, payload))
 
@@ -214,9 +231,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
   test.for(WHOLE_BODY_REFUSALS)(
     'names the whole body, field "body", for %s',
     async ([, contentType, payload, field], { em, app }) => {
-      const org = await makeOrg(em)
-      const project = await makeProject(em, { org })
-      const { token } = await makeApiToken(em, { project })
+      const { token } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const project = await makeProject(em, { org })
+        const { token } = await makeApiToken(em, { project })
+        return { token }
+      })
 
       const response = await app.inject(upload(token, contentType, payload))
 
@@ -229,9 +249,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
     em,
     app,
   }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project })
+    const { token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project })
+      return { token }
+    })
 
     const response = await app.inject({
       method: 'POST',
@@ -248,9 +271,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
   })
 
   test('answers 415 for text/plain and stores nothing', async ({ em, app }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project })
+    const { token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project })
+      return { token }
+    })
 
     const response = await app.inject(upload(token, 'text/plain', TIMINGS))
 
@@ -263,9 +289,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
   })
 
   test('accepts a body of exactly the size limit', async ({ em, app }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project })
+    const { token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project })
+      return { token }
+    })
     const payload = timingsOfSize(LIMIT)
 
     const response = await app.inject(upload(token, 'application/json', payload))
@@ -280,9 +309,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
     em,
     app,
   }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project })
+    const { token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project })
+      return { token }
+    })
 
     const response = await app.inject(upload(token, 'application/json', timingsOfSize(LIMIT + 1)))
 
@@ -295,9 +327,12 @@ describe('POST /api/uploads', { tags: ['integration'] }, () => {
   })
 
   test('answers 413 for an oversized JUnit XML body too', async ({ em, app }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project })
+    const { token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project })
+      return { token }
+    })
     const payload = JUNIT + ' '.repeat(LIMIT)
 
     const response = await app.inject(upload(token, 'text/xml', payload))
@@ -325,9 +360,12 @@ describe('POST /api/uploads authentication', { tags: ['integration', 'security']
     app,
     signIn,
   }) => {
-    const org = await makeOrg(em)
-    const admin = await makeUser(em, { org, role: 'admin' })
-    await makeProject(em, { org })
+    const { admin } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const admin = await makeUser(em, { org, role: 'admin' })
+      await makeProject(em, { org })
+      return { admin }
+    })
     const { authorization } = await signIn(admin)
 
     const response = await app.inject({
@@ -342,9 +380,12 @@ describe('POST /api/uploads authentication', { tags: ['integration', 'security']
   })
 
   test('answers 401 to an unknown project token', async ({ em, app }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project })
+    const { token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project })
+      return { token }
+    })
     // same shape and prefix as a real token, one character changed
     const unknown = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')
 
@@ -357,9 +398,12 @@ describe('POST /api/uploads authentication', { tags: ['integration', 'security']
   })
 
   test('answers 401 to a revoked project token', async ({ em, app }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project, revoked: true })
+    const { token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project, revoked: true })
+      return { token }
+    })
 
     const response = await app.inject(upload(token, 'application/json', TIMINGS))
 
@@ -370,9 +414,12 @@ describe('POST /api/uploads authentication', { tags: ['integration', 'security']
   })
 
   test('answers 401 to an Authorization header that is not Bearer', async ({ em, app }) => {
-    const org = await makeOrg(em)
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project })
+    const { token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project })
+      return { token }
+    })
 
     const response = await app.inject({
       ...upload(undefined, 'application/json', TIMINGS),
@@ -387,10 +434,13 @@ describe('POST /api/uploads authentication', { tags: ['integration', 'security']
 
 describe('GET /api/projects/:projectId/uploads/:uploadId', { tags: ['integration'] }, () => {
   test('answers the status of an upload just sent', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const viewer = await makeUser(em, { org, role: 'viewer' })
-    const project = await makeProject(em, { org })
-    const { token } = await makeApiToken(em, { project })
+    const { viewer, project, token } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const viewer = await makeUser(em, { org, role: 'viewer' })
+      const project = await makeProject(em, { org })
+      const { token } = await makeApiToken(em, { project })
+      return { viewer, project, token }
+    })
     const sent = await app.inject(upload(token, 'text/xml', JUNIT))
     const { id } = sent.json<{ id: string }>()
 
@@ -413,9 +463,7 @@ describe('GET /api/projects/:projectId/uploads/:uploadId', { tags: ['integration
   })
 
   test('answers why an upload failed', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
+    const { user, project } = await makeOrgWithProject(em)
     const startedAt = new Date('2025-05-01T10:00:00.000Z')
     const failed = await makeUpload(em, {
       project,
@@ -448,10 +496,13 @@ describe('GET /api/projects/:projectId/uploads/:uploadId', { tags: ['integration
       tags: ['security'],
     },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const other = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const theirs = await makeProject(em, { org: other })
+      const { admin, theirs } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const other = await makeOrg(em)
+        const admin = await makeUser(em, { org, role: 'admin' })
+        const theirs = await makeProject(em, { org: other })
+        return { admin, theirs }
+      })
       const theirUpload = await makeUpload(em, {
         project: theirs,
         status: 'failed',
@@ -474,12 +525,15 @@ describe('GET /api/projects/:projectId/uploads/:uploadId', { tags: ['integration
       tags: ['security'],
     },
     async ({ em, app, signIn }) => {
-      const org = await makeOrg(em)
-      const other = await makeOrg(em)
-      const admin = await makeUser(em, { org, role: 'admin' })
-      const mine = await makeProject(em, { org })
-      const theirs = await makeProject(em, { org: other })
-      const theirUpload = await makeUpload(em, { project: theirs })
+      const { admin, mine, theirUpload } = await batch(em, async () => {
+        const org = await makeOrg(em)
+        const other = await makeOrg(em)
+        const admin = await makeUser(em, { org, role: 'admin' })
+        const mine = await makeProject(em, { org })
+        const theirs = await makeProject(em, { org: other })
+        const theirUpload = await makeUpload(em, { project: theirs })
+        return { admin, mine, theirUpload }
+      })
 
       const response = await app.inject({
         url: `/api/projects/${mine.id}/uploads/${theirUpload.id}`,
@@ -491,11 +545,14 @@ describe('GET /api/projects/:projectId/uploads/:uploadId', { tags: ['integration
   )
 
   test('answers 404 for an upload of a sibling project', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
-    const sibling = await makeProject(em, { org })
-    const siblingUpload = await makeUpload(em, { project: sibling })
+    const { user, project, siblingUpload } = await batch(em, async () => {
+      const org = await makeOrg(em)
+      const user = await makeUser(em, { org })
+      const project = await makeProject(em, { org })
+      const sibling = await makeProject(em, { org })
+      const siblingUpload = await makeUpload(em, { project: sibling })
+      return { user, project, siblingUpload }
+    })
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/uploads/${siblingUpload.id}`,
@@ -506,9 +563,7 @@ describe('GET /api/projects/:projectId/uploads/:uploadId', { tags: ['integration
   })
 
   test('answers 400 naming params.uploadId for a malformed id', async ({ em, app, signIn }) => {
-    const org = await makeOrg(em)
-    const user = await makeUser(em, { org })
-    const project = await makeProject(em, { org })
+    const { user, project } = await makeOrgWithProject(em)
 
     const response = await app.inject({
       url: `/api/projects/${project.id}/uploads/nope`,

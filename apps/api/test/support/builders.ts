@@ -105,6 +105,31 @@ export async function makeProject(
   )
 }
 
+/**
+ * A new organization and one user of it (`member` unless `role` says otherwise): how most tests
+ * start, written with one flush (or as part of the caller's `batch`).
+ */
+export function makeOrgWithUser(
+  em: SqlEntityManager,
+  { role = 'member' }: { role?: Role } = {},
+): Promise<{ org: Organization; user: User }> {
+  return batch(em, async () => {
+    const org = await makeOrg(em)
+    return { org, user: await makeUser(em, { org, role }) }
+  })
+}
+
+/** {@link makeOrgWithUser} plus one project of the organization, in the same flush. */
+export function makeOrgWithProject(
+  em: SqlEntityManager,
+  options: { role?: Role } = {},
+): Promise<{ org: Organization; user: User; project: Project }> {
+  return batch(em, async () => {
+    const { org, user } = await makeOrgWithUser(em, options)
+    return { org, user, project: await makeProject(em, { org }) }
+  })
+}
+
 /** A project token; `token` is the secret to send (only its hash is stored). */
 export async function makeApiToken(
   em: SqlEntityManager,
