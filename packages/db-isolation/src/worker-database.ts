@@ -7,6 +7,7 @@ import { attachBackstop, prepareForIsolation } from './test-scope.js'
 import { listenForCommittedWrites } from './internal/write-backstop.js'
 import type { Template } from './template.js'
 import { workerDatabaseName } from './worker-database-name.js'
+import { cacheStatements } from './internal/sqlite-statement-cache.js'
 
 /** A database of the template's schema and seed, with an ORM connected to it. */
 export interface WorkerDatabase {
@@ -99,6 +100,7 @@ async function openCopy(
   if (template.sqlite) {
     const orm = await openSqliteCopy(template.sqlite, resolved.config)
     if (!(await orm.isConnected())) await orm.connect()
+    if (resolved.sqliteStatementCache) await cacheStatements(orm)
     return {
       orm,
       name: ':memory:',

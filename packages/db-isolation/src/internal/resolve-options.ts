@@ -13,6 +13,7 @@ export interface ResolvedOptions {
   schema: 'migrations' | 'entities' | undefined
   postgresUrl: string | undefined
   sqliteMode: 'memory' | 'file'
+  sqliteStatementCache: boolean
   cacheDir: string
   keepTemplates: number
   log: (message: string) => void
@@ -71,6 +72,7 @@ export function resolveOptions(options: IsolationOptions, postgresUrl?: string):
     schema: options.schema,
     postgresUrl: options.postgresUrl ?? postgresUrl ?? (process.env.TEST_DATABASE_URL || undefined),
     sqliteMode: options.sqliteMode ?? 'memory',
+    sqliteStatementCache: options.sqliteStatementCache ?? true,
     cacheDir:
       options.cacheDir ?? join(process.cwd(), 'node_modules', '.cache', 'suitekit-db-isolation'),
     keepTemplates: Math.max(1, options.keepTemplates ?? 3),

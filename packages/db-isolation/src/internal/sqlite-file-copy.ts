@@ -4,6 +4,7 @@ import type { SqlMikroORM } from '../isolation-options.js'
 import { attachBackstop } from '../test-scope.js'
 import { initOrm } from './init-orm.js'
 import { isAlive } from './process.js'
+import { cacheStatements } from './sqlite-statement-cache.js'
 import type { ResolvedOptions } from './resolve-options.js'
 import type { SqliteTemplate } from './sqlite-engine.js'
 
@@ -41,6 +42,7 @@ export async function openSqliteFileCopy(
     await writeFile(path, template.image)
     await orm.connect()
     await orm.driver.getConnection().execute('pragma journal_mode = wal')
+    if (options.sqliteStatementCache) await cacheStatements(orm)
   }
   await open()
   if (watch) {
