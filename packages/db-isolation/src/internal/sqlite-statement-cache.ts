@@ -33,20 +33,15 @@ export async function cacheStatements(orm: SqlMikroORM): Promise<void> {
   if (db[CACHED]) return
   const prepare = db.prepare.bind(db)
   const statements = new Map<string, NativeStatement>()
-  db.prepare = (...args: unknown[]) => {
-    const [sql] = args
-    if (args.length !== 1 || typeof sql !== 'string') return prepare(...args)
+  db.prepare = (sql: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof sql !== 'string') return prepare(sql, ...rest)
     const cached = statements.get(sql)
-    if (cached && !cached.busy) {
-      // most recently used last: the first key is the one to evict
-      statements.delete(sql)
-      statements.set(sql, cached)
-      return cached
-    }
+    if (cached && !cached.busy) return cached
     const statement = prepare(sql)
     if (!cached) {
+      // the oldest goes first: a suite's queries fit, so eviction is for the rare generated SQL
+      if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value!)
       statements.set(sql, statement)
-      if (statements.size > MAX_STATEMENTS) statements.delete(statements.keys().next().value!)
     }
     return statement
   }
