@@ -40,8 +40,11 @@ export interface IsolationOptions {
   /**
    * SQLite: the worker's connection hands the same SQL its prepared statement back instead of
    * compiling it again (Kysely prepares every query; in the Insights API suite, compiling was a
-   * tenth of a request's time). A statement you switch with `.pluck()`, `.raw()` or `.expand()` on
-   * the native client stays switched for the next caller of the same SQL: turn this off then.
+   * tenth of a request's time). On a statement it hands out again,
+   * `bind`, `pluck`, `raw`, `expand` and `safeIntegers` return a fresh statement with that
+   * setting (use their return value, as chained calls do), so that no test's setting reaches the
+   * next caller of the same SQL. Statements prepared before `db.defaultSafeIntegers()` keep the
+   * earlier default: turn this off if you switch it.
    * @default true
    */
   sqliteStatementCache?: boolean | undefined

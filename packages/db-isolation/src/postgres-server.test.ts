@@ -1,6 +1,17 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { chmod, mkdtemp, readdir, realpath, rm, statfs, symlink, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readlink,
+  realpath,
+  rm,
+  statfs,
+  symlink,
+  writeFile,
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
@@ -58,6 +69,36 @@ describe('startPostgres', () => {
       expect(String(row!.data)).toMatch(new RegExp(`^${root}/suitekit-pg-[^/]+/data$`))
       await server.stop()
       expect(await readdir(root)).toEqual([])
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+
+  it('removes an orphaned cluster folder, but not one being set up or one of another pid namespace', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cluster-sweep-'))
+    await chmod(root, 0o755)
+    // a pid that is gone: a child process that has exited
+    const dead = spawn(process.execPath, ['-e', ''])
+    await new Promise((resolve) => dead.once('exit', resolve))
+    const namespace = await readlink('/proc/self/ns/pid')
+    const folder = async (name: string, owner?: string) => {
+      await mkdir(join(root, name, 'data'), { recursive: true })
+      if (owner !== undefined) await writeFile(join(root, name, 'owner.pid'), owner)
+    }
+    await folder('suitekit-pg-orphan', `${dead.pid}\n${namespace}`)
+    await folder('suitekit-pg-container', `${dead.pid}\npid:[1]`)
+    await folder('suitekit-pg-starting')
+    const logs: string[] = []
+    try {
+      const server = await startPostgres({ url: '', clusterRoot: root, log: (m) => logs.push(m) })
+      await server.stop()
+      expect((await readdir(root)).sort()).toEqual([
+        'suitekit-pg-container',
+        'suitekit-pg-starting',
+      ])
+      expect(logs).toContain(
+        `removed an orphaned throwaway PostgreSQL cluster: ${join(root, 'suitekit-pg-orphan')}`,
+      )
     } finally {
       await rm(root, { recursive: true, force: true })
     }

@@ -8,14 +8,16 @@ import {
   mkdtemp,
   readdir,
   readFile,
+  readlink,
   rm,
+  stat,
   statfs,
   writeFile,
 } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { DbIsolationError } from './errors.js'
@@ -67,6 +69,9 @@ export interface StartPostgresOptions {
 
 const CLUSTER_PREFIX = 'suitekit-pg-'
 
+/** The RAM disk a cluster is made on when it has room. */
+const RAM_DISK = '/dev/shm'
+
 /** What `/dev/shm` must have free to hold a throwaway cluster: 1 GiB (a fresh cluster is 40 MB). */
 const RAM_DISK_MIN_FREE_BYTES = 1024 ** 3
 
@@ -90,8 +95,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 
   const log = options.log ?? (() => {})
   const initdbCache = options.initdbCache ?? tmpdir()
-  const clusterRoot = options.clusterRoot ?? (await defaultClusterRoot())
-  await sweepOrphanClusters([...new Set([tmpdir(), clusterRoot])], log)
+  // swept first: orphans in /dev/shm would otherwise count against the room the default needs
+  const given = options.clusterRoot === undefined ? undefined : resolve(options.clusterRoot)
+  await sweepOrphanClusters([...new Set([tmpdir(), RAM_DISK, ...(given ? [given] : [])])], log)
+  const clusterRoot = given ?? (await defaultClusterRoot())
   await sweepPartialCaches(initdbCache)
   const { binDir, source } = options.binDir
     ? { binDir: options.binDir, source: 'system' as const }
@@ -101,7 +108,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const dir = await mkdtemp(join(clusterRoot, CLUSTER_PREFIX))
   const dataDir = join(dir, 'data')
   await mkdir(dataDir)
-  await writeFile(join(dir, 'owner.pid'), String(process.pid))
+  await writeFile(join(dir, 'owner.pid'), `${process.pid}\n${await pidNamespace()}`)
   if (owner) {
     await chown(dir, owner.uid, owner.gid)
     await chown(dataDir, owner.uid, owner.gid)
@@ -136,6 +143,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         ['-c', 'synchronous_commit=off'],
         ['-c', 'full_page_writes=off'],
         ['-c', 'max_connections=200'],
+        // the WAL of a cluster in RAM stays small (checkpoints are cheap without fsync): clones of
+        // the template are written to it whole
+        ['-c', 'max_wal_size=64MB'],
+        ['-c', 'min_wal_size=32MB'],
       ].flat()
       try {
         const postgres = join(binDir, 'postgres')
@@ -284,30 +295,56 @@ async function clusterOwner(
 
 /** `/dev/shm` when it is a tmpfs that can hold a cluster and this process may write there, else the temporary folder. */
 async function defaultClusterRoot(): Promise<string> {
-  const ramDisk = '/dev/shm'
   try {
-    const fs = await statfs(ramDisk)
-    await access(ramDisk, constants.W_OK)
-    if (fs.type === TMPFS_MAGIC && fs.bavail * fs.bsize >= RAM_DISK_MIN_FREE_BYTES) return ramDisk
+    const fs = await statfs(RAM_DISK)
+    await access(RAM_DISK, constants.W_OK)
+    if (fs.type === TMPFS_MAGIC && fs.bavail * fs.bsize >= RAM_DISK_MIN_FREE_BYTES) return RAM_DISK
   } catch {
     // no /dev/shm here
   }
   return tmpdir()
 }
 
-/** Stops and deletes clusters in `roots` left by processes that died before their reaper could run. */
+/** This process's pid namespace: a pid recorded in another one (a container sharing /dev/shm) means nothing here. */
+async function pidNamespace(): Promise<string> {
+  return readlink('/proc/self/ns/pid').catch(() => '')
+}
+
+/** A new cluster folder whose `owner.pid` may not be written yet: never an orphan. */
+const YOUNG_FOLDER_MS = 60_000
+
+/**
+ * Stops and deletes clusters in `roots` left by processes that died before their reaper could run:
+ * only this user's, only ones whose owner ran in this pid namespace, and never a folder still being
+ * set up. What cannot be stopped or deleted is left for its owner.
+ */
 async function sweepOrphanClusters(roots: string[], log: (message: string) => void): Promise<void> {
+  const uid = process.getuid?.()
+  const namespace = await pidNamespace()
   for (const root of roots) {
     for (const name of await readdir(root).catch(() => [] as string[])) {
       if (!name.startsWith(CLUSTER_PREFIX)) continue
       const dir = join(root, name)
-      const pid = Number(await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => ''))
-      if (pid > 0 && isAlive(pid)) continue
-      const postmaster = await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(() => '')
-      const serverPid = Number(postmaster.split('\n')[0])
-      if (serverPid > 0 && isAlive(serverPid)) process.kill(serverPid, 'SIGQUIT')
-      await rm(dir, { recursive: true, force: true })
-      log(`removed an orphaned throwaway PostgreSQL cluster: ${dir}`)
+      try {
+        const info = await stat(dir)
+        if (uid !== undefined && uid !== 0 && info.uid !== uid) continue
+        const [pidLine = '', ownerNamespace] = (
+          await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => '')
+        ).split('\n')
+        const pid = Number(pidLine)
+        if (!(pid > 0) && Date.now() - info.mtimeMs < YOUNG_FOLDER_MS) continue
+        if (ownerNamespace && ownerNamespace !== namespace) continue
+        if (pid > 0 && isAlive(pid)) continue
+        const postmaster = await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(
+          () => '',
+        )
+        const serverPid = Number(postmaster.split('\n')[0])
+        if (serverPid > 0 && isAlive(serverPid)) process.kill(serverPid, 'SIGQUIT')
+        await rm(dir, { recursive: true, force: true })
+        log(`removed an orphaned throwaway PostgreSQL cluster: ${dir}`)
+      } catch {
+        // not ours to stop or delete (another user's, or gone meanwhile): left alone
+      }
     }
   }
 }

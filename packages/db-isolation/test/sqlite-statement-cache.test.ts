@@ -39,6 +39,7 @@ describe.for(['memory', 'file'] as const)('prepared statements of a SQLite worke
     const first = native.prepare('select count(*) as n from author')
     expect(native.prepare('select count(*) as n from author')).toBe(first)
     expect(native.prepare('select count(*) as n from role')).not.toBe(first)
+    expect(first.get()).toEqual({ n: 0 })
   })
 
   it('answers as an uncached statement would, test after test', async () => {
@@ -66,7 +67,18 @@ describe.for(['memory', 'file'] as const)('prepared statements of a SQLite worke
     }
   })
 
-  it('leaves better-sqlite3 pragma() alone, whose statements switch to pluck mode', () => {
+  it('keeps what a caller switches on a statement (pluck, raw, bind) out of the next run of its SQL', () => {
+    const sql = 'select name from role order by name limit 1'
+    expect(native.prepare(sql).pluck().get()).toBe('admin')
+    expect(native.prepare(sql).raw().get()).toEqual(['admin'])
+    const byName = 'select count(*) as n from role where name = ?'
+    expect(native.prepare(byName).bind('member').get()).toEqual({ n: 1 })
+    // the ORM's next run of the same SQL gets rows as objects, and binds its own parameters
+    expect(native.prepare(sql).get()).toEqual({ name: 'admin' })
+    expect(native.prepare(byName).get('viewer')).toEqual({ n: 1 })
+  })
+
+  it('leaves better-sqlite3 pragma() working', () => {
     expect(native.pragma('user_version', { simple: true })).toBe(0)
     expect(native.prepare('pragma user_version').all()).toEqual([{ user_version: 0 }])
   })

@@ -34,20 +34,20 @@ export async function startPostmaster(
 ): Promise<void> {
   const log = await open(logFile, 'a')
   let child: ChildProcess
+  let exited: string | undefined
+  let spawnError: Error | undefined
   try {
     child = spawn(command, args, { detached: true, stdio: ['ignore', log.fd, log.fd] })
+    // before any await: a failed spawn reports its error on the next tick, unheard it would crash
+    child.once('error', (error) => (spawnError = error))
+    child.once('exit', (code, signal) => {
+      exited = signal ? `killed by ${signal}` : `exit code ${String(code)}`
+    })
   } finally {
     await log.close()
   }
   // the server outlives this process's event loop: stop() or the reaper ends it
   child.unref()
-  let exited: string | undefined
-  const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-    exited = signal ? `killed by ${signal}` : `exit code ${String(code)}`
-  }
-  child.once('exit', onExit)
-  let spawnError: Error | undefined
-  child.once('error', (error) => (spawnError = error))
   try {
     const deadline = performance.now() + timeoutMs
     for (;;) {
@@ -59,16 +59,36 @@ export async function startPostmaster(
       }
       await sleep(POLL_MS)
     }
-  } finally {
-    child.off('exit', onExit)
+  } catch (error) {
+    // a server still starting may not have written postmaster.pid yet: end its process group
+    // (its own, being detached: runuser and postgres), so that nothing is left running
+    if (!exited && !spawnError && child.pid !== undefined) await endProcessGroup(child, child.pid)
+    throw error
   }
+}
+
+/** SIGQUIT to the group led by `pid`, SIGKILL after 5 s, and waits for `child` to exit. */
+async function endProcessGroup(child: ChildProcess, pid: number): Promise<void> {
+  const ended = new Promise((resolve) => child.once('exit', resolve))
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name)
+    } catch {
+      // gone already
+    }
+  }
+  signal('SIGQUIT')
+  const timer = setTimeout(() => signal('SIGKILL'), 5000)
+  await ended
+  clearTimeout(timer)
 }
 
 /**
  * Stops the server of `dataDir` at once (SIGQUIT: an immediate shutdown, no checkpoint, as its data
  * is thrown away next) and waits until it has removed its `postmaster.pid` on exit, as `pg_ctl stop
  * -w` does (an exited server can linger as a zombie where nobody reaps it), looking every 5 ms.
- * Falls back to `pgCtlStop` when there is no pid to signal or the server outlives `timeoutMs`.
+ * Falls back to `pgCtlStop` when the pid is not this process's to signal or the server outlives
+ * `timeoutMs`; does nothing when there is no `postmaster.pid` (no server runs there).
  */
 export async function stopPostmaster(
   dataDir: string,
@@ -76,7 +96,8 @@ export async function stopPostmaster(
   timeoutMs = 10_000,
 ): Promise<void> {
   const state = await postmasterStatus(dataDir)
-  if (state && isAlive(state.pid)) {
+  if (!state) return
+  if (isAlive(state.pid)) {
     try {
       process.kill(state.pid, 'SIGQUIT')
       const deadline = performance.now() + timeoutMs

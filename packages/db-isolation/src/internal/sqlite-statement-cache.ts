@@ -8,7 +8,7 @@ interface NativeStatement {
 
 /** What the cache needs of a better-sqlite3 database. */
 interface NativeDatabase {
-  prepare(...args: unknown[]): NativeStatement
+  prepare(sql: string): NativeStatement
   [CACHED]?: true
 }
 
@@ -18,32 +18,69 @@ const CACHED = Symbol.for('suitekit.db-isolation.statement-cache')
 const MAX_STATEMENTS = 500
 
 /**
+ * The statement methods that change what later runs of it do: on a cached statement, each is
+ * applied to a fresh statement of the same SQL (and returns it), so that the change never reaches
+ * the next caller of that SQL, such as the ORM in the next test.
+ */
+const STATE_CHANGING = new Set<PropertyKey>(['bind', 'pluck', 'raw', 'expand', 'safeIntegers'])
+
+/**
  * Makes the SQLite connection of `orm` reuse its prepared statements. Kysely prepares every query
- * anew (better-sqlite3's `prepare` compiles the SQL each time: about a tenth of a request's time
+ * anew, and better-sqlite3 compiles the SQL on each `prepare()` (about a tenth of a request's time
  * in the API suite); the same SQL text gets its statement back instead, unless that statement is
- * busy (an open iterator). Only plain `prepare(sql)` calls are cached: better-sqlite3's own
- * internal ones (`pragma()`, which switches its statement to `pluck` mode) pass more arguments and
- * are left alone. SQLite re-prepares a cached statement by itself after a schema change.
+ * busy (an open iterator). SQLite re-prepares a cached statement by itself after a schema change.
+ * Best effort: a connection whose native client cannot be reached (a ready-made Kysely instance
+ * in `driverOptions`) is left as it is.
  */
 export async function cacheStatements(orm: SqlMikroORM): Promise<void> {
   const connection = orm.driver.getConnection() as unknown as {
     getNativeClient(): Promise<NativeDatabase>
   }
-  const db = await connection.getNativeClient()
-  if (db[CACHED]) return
+  const db = await connection.getNativeClient().catch(() => undefined)
+  if (!db || typeof db.prepare !== 'function' || db[CACHED]) return
   const prepare = db.prepare.bind(db)
-  const statements = new Map<string, NativeStatement>()
-  db.prepare = (sql: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof sql !== 'string') return prepare(sql, ...rest)
+  const statements = new Map<string, { statement: NativeStatement; shared: NativeStatement }>()
+  db.prepare = (sql: string) => {
+    if (typeof sql !== 'string') return prepare(sql)
     const cached = statements.get(sql)
-    if (cached && !cached.busy) return cached
+    if (cached && !cached.statement.busy) return cached.shared
     const statement = prepare(sql)
-    if (!cached) {
-      // the oldest goes first: a suite's queries fit, so eviction is for the rare generated SQL
-      if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value!)
-      statements.set(sql, statement)
-    }
-    return statement
+    if (cached) return statement
+    // the oldest goes first: a suite's queries fit, so eviction is for the rare generated SQL
+    if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value!)
+    const entry = { statement, shared: shareable(statement, () => prepare(sql)) }
+    statements.set(sql, entry)
+    return entry.shared
   }
   db[CACHED] = true
+}
+
+/** The statement's methods and properties every query uses: own properties of the shared view. */
+const HOT_METHODS = ['run', 'get', 'all', 'iterate', 'columns'] as const
+const HOT_PROPERTIES = ['reader', 'readonly', 'busy', 'source'] as const
+
+/**
+ * `statement` as handed out again: what would change its state goes to a fresh one instead. The
+ * methods a query uses are bound once; anything else falls through to a proxy of the statement.
+ */
+function shareable(statement: NativeStatement, fresh: () => NativeStatement): NativeStatement {
+  type Methods = Record<PropertyKey, (...args: unknown[]) => unknown>
+  const target = statement as unknown as Methods
+  const fallback = new Proxy(target, {
+    get(on, key) {
+      const value: unknown = Reflect.get(on, key, on)
+      return typeof value === 'function' ? (value as Methods[string]).bind(on) : value
+    },
+  })
+  const shared = Object.create(fallback) as Methods
+  for (const key of HOT_METHODS) {
+    if (typeof target[key] === 'function') shared[key] = target[key].bind(target)
+  }
+  for (const key of HOT_PROPERTIES) {
+    Object.defineProperty(shared, key, { get: () => (statement as unknown as Methods)[key] })
+  }
+  for (const key of STATE_CHANGING) {
+    shared[key as string] = (...args: unknown[]) => (fresh() as unknown as Methods)[key]!(...args)
+  }
+  return shared as unknown as NativeStatement
 }
