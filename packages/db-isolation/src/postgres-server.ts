@@ -97,7 +97,12 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const initdbCache = options.initdbCache ?? tmpdir()
   // swept first: orphans in /dev/shm would otherwise count against the room the default needs
   const given = options.clusterRoot === undefined ? undefined : resolve(options.clusterRoot)
-  await sweepOrphanClusters([...new Set([tmpdir(), RAM_DISK, ...(given ? [given] : [])])], log)
+  const namespace = await pidNamespace()
+  await sweepOrphanClusters(
+    [...new Set([tmpdir(), RAM_DISK, ...(given ? [given] : [])])],
+    namespace,
+    log,
+  )
   const clusterRoot = given ?? (await defaultClusterRoot())
   await sweepPartialCaches(initdbCache)
   const { binDir, source } = options.binDir
@@ -108,7 +113,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const dir = await mkdtemp(join(clusterRoot, CLUSTER_PREFIX))
   const dataDir = join(dir, 'data')
   await mkdir(dataDir)
-  await writeFile(join(dir, 'owner.pid'), `${process.pid}\n${await pidNamespace()}`)
+  await writeFile(join(dir, 'owner.pid'), `${process.pid}\n${namespace}`)
   if (owner) {
     await chown(dir, owner.uid, owner.gid)
     await chown(dataDir, owner.uid, owner.gid)
@@ -315,12 +320,15 @@ const YOUNG_FOLDER_MS = 60_000
 
 /**
  * Stops and deletes clusters in `roots` left by processes that died before their reaper could run:
- * only this user's, only ones whose owner ran in this pid namespace, and never a folder still being
- * set up. What cannot be stopped or deleted is left for its owner.
+ * only this user's, only ones whose owner ran in `namespace` (this process's), and never a folder
+ * still being set up. What cannot be stopped or deleted is left for its owner.
  */
-async function sweepOrphanClusters(roots: string[], log: (message: string) => void): Promise<void> {
+async function sweepOrphanClusters(
+  roots: string[],
+  namespace: string,
+  log: (message: string) => void,
+): Promise<void> {
   const uid = process.getuid?.()
-  const namespace = await pidNamespace()
   for (const root of roots) {
     for (const name of await readdir(root).catch(() => [] as string[])) {
       if (!name.startsWith(CLUSTER_PREFIX)) continue
