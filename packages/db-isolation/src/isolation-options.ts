@@ -38,9 +38,10 @@ export interface IsolationOptions {
    */
   sqliteMode?: 'memory' | 'file' | undefined
   /**
-   * SQLite: the worker's connection hands the same SQL its prepared statement back instead of
-   * compiling it again (Kysely prepares every query; in the Insights API suite, compiling was a
-   * tenth of a request's time). On a statement it hands out again,
+   * SQLite: the worker's connection caches the statement of SQL it prepares a second time and
+   * hands it back instead of compiling it again (Kysely prepares every query; in the Insights API
+   * suite, compiling was a tenth of a request's time). SQL seen once is compiled as usual. On a
+   * statement it hands out again,
    * `bind`, `pluck`, `raw`, `expand` and `safeIntegers` return a fresh statement with that
    * setting (use their return value, as chained calls do), so that no test's setting reaches the
    * next caller of the same SQL. Statements prepared before `db.defaultSafeIntegers()` keep the

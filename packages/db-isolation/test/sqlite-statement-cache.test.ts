@@ -8,8 +8,8 @@ import { withTestTransaction } from '../src/test-scope.js'
 import { openWorkerDatabase, type WorkerDatabase } from '../src/worker-database.js'
 import { Author, ormConfig, seedRoles } from './schema.js'
 
-// better-sqlite3 compiles a statement on every prepare(); a SQLite worker database hands the same
-// SQL its statement back. Both SQLite modes get it.
+// better-sqlite3 compiles a statement on every prepare(); a SQLite worker database hands SQL that
+// comes back its statement (SQL seen once is compiled as usual). Both SQLite modes get it.
 describe.for(['memory', 'file'] as const)('prepared statements of a SQLite worker (%s)', (mode) => {
   let cacheDir: string
   let template: Template
@@ -30,16 +30,36 @@ describe.for(['memory', 'file'] as const)('prepared statements of a SQLite worke
     }
     native = await connection.getNativeClient()
   })
+  /** Prepares `sql` twice, so that from now on it is a cached statement. */
+  function cache(sql: string): void {
+    native.prepare(sql)
+    native.prepare(sql)
+  }
   afterAll(async () => {
     await worker?.close()
     await rm(cacheDir, { recursive: true, force: true })
   })
 
-  it('gives the same SQL its prepared statement back', () => {
-    const first = native.prepare('select count(*) as n from author')
-    expect(native.prepare('select count(*) as n from author')).toBe(first)
-    expect(native.prepare('select count(*) as n from role')).not.toBe(first)
-    expect(first.get()).toEqual({ n: 0 })
+  it('gives SQL that comes back its prepared statement, from the second prepare on', () => {
+    const sql = 'select count(*) as n from author'
+    const once = native.prepare(sql)
+    const cached = native.prepare(sql)
+    expect(cached).not.toBe(once)
+    expect(native.prepare(sql)).toBe(cached)
+    expect(native.prepare(sql)).toBe(cached)
+    expect(native.prepare('select count(*) as n from role')).not.toBe(cached)
+    expect(cached.get()).toEqual({ n: 0 })
+    expect(once.get()).toEqual({ n: 0 })
+  })
+
+  it('hands SQL seen once its own statement, and caches no statement of very long SQL', () => {
+    const once = native.prepare("select 'seen once' as s")
+    // nobody else gets it: what this caller switches on stays its own
+    expect(once.pluck().get()).toBe('seen once')
+    const long = `select 1 as n /* ${'x'.repeat(5000)} */`
+    native.prepare(long)
+    expect(native.prepare(long)).not.toBe(native.prepare(long))
+    expect(native.prepare(long).get()).toEqual({ n: 1 })
   })
 
   it('answers as an uncached statement would, test after test', async () => {
@@ -56,6 +76,7 @@ describe.for(['memory', 'file'] as const)('prepared statements of a SQLite worke
 
   it('prepares a new statement while the cached one is still iterating', () => {
     const sql = 'select name from role order by name'
+    cache(sql)
     const rows = native.prepare(sql).iterate()
     const first = rows.next()
     try {
@@ -69,9 +90,11 @@ describe.for(['memory', 'file'] as const)('prepared statements of a SQLite worke
 
   it('keeps what a caller switches on a statement (pluck, raw, bind) out of the next run of its SQL', () => {
     const sql = 'select name from role order by name limit 1'
+    const byName = 'select count(*) as n from role where name = ?'
+    cache(sql)
+    cache(byName)
     expect(native.prepare(sql).pluck().get()).toBe('admin')
     expect(native.prepare(sql).raw().get()).toEqual(['admin'])
-    const byName = 'select count(*) as n from role where name = ?'
     expect(native.prepare(byName).bind('member').get()).toEqual({ n: 1 })
     // the ORM's next run of the same SQL gets rows as objects, and binds its own parameters
     expect(native.prepare(sql).get()).toEqual({ name: 'admin' })
@@ -85,6 +108,7 @@ describe.for(['memory', 'file'] as const)('prepared statements of a SQLite worke
 
   it('sees a schema change made after a statement was cached', () => {
     const sql = 'select * from role order by name limit 1'
+    cache(sql)
     expect(Object.keys(native.prepare(sql).get() as object)).not.toContain('added_later')
     native.exec('savepoint ddl')
     try {
